@@ -1,0 +1,126 @@
+package io.dso.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.yaml.snakeyaml.nodes.MappingNode;
+
+/**
+ * Loads dso.yaml into a {@link DsoConfig}: every key is honoured or rejected, and every problem in the
+ * file is reported at once with its line. Expands {@code ${VAR}} from the environment given here.
+ */
+public final class ConfigLoader {
+  private static final List<String> TOP_KEYS =
+      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets");
+  private static final Path ETC = Path.of("/etc/dso/dso.yaml");
+
+  private final Map<String, String> environment;
+  private final ProviderTypes providerTypes;
+
+  public ConfigLoader(Map<String, String> environment, ProviderTypes providerTypes) {
+    this.environment = Map.copyOf(environment);
+    this.providerTypes = Objects.requireNonNull(providerTypes, "providerTypes");
+  }
+
+  /**
+   * Finds the config file: the {@code -c} flag if given, else {@code ./dso.yaml}, else
+   * {@code /etc/dso/dso.yaml}.
+   *
+   * @throws ConfigUnreadableException listing the places searched when none exists
+   */
+  public static Path resolve(Path explicitOrNull, Path workingDir) {
+    if (explicitOrNull != null) {
+      Path p = workingDir.resolve(explicitOrNull);
+      if (!Files.isRegularFile(p)) {
+        throw new ConfigUnreadableException(
+            "config file " + explicitOrNull + " not found (looked at " + p.toAbsolutePath().normalize()
+                + "); check the path given with -c/--config");
+      }
+      return p;
+    }
+    List<Path> searched = List.of(workingDir.resolve("dso.yaml"), ETC);
+    for (Path p : searched) {
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new ConfigUnreadableException(
+        "no config file found; searched " + searched.get(0).toAbsolutePath().normalize() + " and " + ETC
+            + "; create one (see examples/quickstart/dso.yaml) or pass -c <file>");
+  }
+
+  /** Reads and validates {@code file}. */
+  public DsoConfig load(Path file) {
+    byte[] bytes;
+    try {
+      long size = Files.size(file);
+      if (size > YamlTree.MAX_CHARS) {
+        throw tooLarge(file, size);
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigUnreadableException("config file " + file + " does not exist; check the path or pass -c <file>", e);
+    } catch (IOException e) {
+      throw new ConfigUnreadableException(
+          "cannot read config file " + file + ": " + e.getClass().getSimpleName()
+              + "; check that it is a readable file", e);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigUnreadableException(
+          "config file " + file + " is not UTF-8 text; is it really a YAML file?", e);
+    }
+    return parse(text, file);
+  }
+
+  /** Validates YAML text; {@code nameForMessages} is the file named in problems and the config's source. */
+  public DsoConfig parse(String yamlText, Path nameForMessages) {
+    if (yamlText.length() > YamlTree.MAX_CHARS) {
+      throw tooLarge(nameForMessages, yamlText.length());
+    }
+    if (yamlText.chars().anyMatch(c -> c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))) {
+      throw new ConfigUnreadableException(
+          "config file " + nameForMessages + " contains binary data; it is not a YAML text file");
+    }
+    Problems problems = new Problems(nameForMessages);
+    MappingNode root = YamlTree.compose(yamlText, problems);
+    if (root == null) {
+      problems.throwIfAny();
+    }
+    Values values = new Values(problems, new Expander(environment));
+    YamlMap top = YamlMap.of(root, "", TOP_KEYS, problems);
+    if (top.has("version") && !"1".equals(values.string(top.get("version"), "version"))) {
+      problems.add(top.get("version"), "version", "only version 1 exists; write version: 1 or remove the key");
+    }
+    ProviderReader.Result providers = new ProviderReader(values, providerTypes).read(top);
+    AgentReader agentReader = new AgentReader(values);
+    AgentSettings agent = agentReader.agent(top.get("agent"));
+    InjectReader inject = new InjectReader(values);
+    Defaults defaults = agentReader.defaults(top.get("defaults"), inject);
+    List<SecretSpec> secrets =
+        new SecretReader(values, inject, agentReader).read(top.get("secrets"), new ArrayList<>(providers.names()), defaults);
+    problems.throwIfAny();
+    return new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets);
+  }
+
+  private static ConfigUnreadableException tooLarge(Path file, long size) {
+    return new ConfigUnreadableException(
+        "config file " + file + " is " + size + " bytes; dso.yaml is limited to 1 MiB (" + YamlTree.MAX_CHARS
+            + " bytes), is it the right file?");
+  }
+}
