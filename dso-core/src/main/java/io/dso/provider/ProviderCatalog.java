@@ -1,0 +1,151 @@
+package io.dso.provider;
+
+import io.dso.config.ProviderTypes;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The provider types this agent can use: built-ins found on the class path, and plugins found as
+ * {@code plugins/<name>/*.jar}, each in its own class loader. A broken plugin is reported in
+ * {@link #problems()} and never takes the agent down.
+ */
+public final class ProviderCatalog implements ProviderTypes {
+  private final Map<String, SecretProviderFactory> factories;
+  private final List<String> problems;
+  private final Path pluginsDir;
+
+  private ProviderCatalog(
+      Map<String, SecretProviderFactory> factories, List<String> problems, Path pluginsDir) {
+    this.factories = Collections.unmodifiableMap(factories);
+    this.problems = List.copyOf(problems);
+    this.pluginsDir = pluginsDir;
+  }
+
+  /** Discovers built-ins and, when {@code pluginsDir} exists, every plugin below it. */
+  public static ProviderCatalog discover(Path pluginsDir) {
+    Map<String, SecretProviderFactory> found = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    load(ProviderCatalog.class.getClassLoader(), "built-in", found, problems);
+    if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
+      try (Stream<Path> dirs = Files.list(pluginsDir)) {
+        for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+          loadPlugin(dir, found, problems);
+        }
+      } catch (IOException e) {
+        problems.add("cannot list plugin directory " + pluginsDir + ": " + e.getMessage());
+      }
+    }
+    return new ProviderCatalog(found, problems, pluginsDir);
+  }
+
+  private static void loadPlugin(
+      Path dir, Map<String, SecretProviderFactory> found, List<String> problems) {
+    List<URL> jars = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+        jars.add(jar.toUri().toURL());
+      }
+    } catch (IOException e) {
+      problems.add("plugin " + dir + ": cannot read its jars: " + e.getMessage());
+      return;
+    }
+    if (jars.isEmpty()) {
+      problems.add("plugin " + dir + ": no .jar files in it; remove the directory or add the plugin jars");
+      return;
+    }
+    // Parent is our loader so that the SPI types are shared; the plugin's own deps stay private.
+    URLClassLoader loader =
+        new URLClassLoader(
+            "dso-plugin-" + dir.getFileName(), jars.toArray(URL[]::new), ProviderCatalog.class.getClassLoader());
+    int before = found.size();
+    load(loader, "plugin " + dir, found, problems);
+    if (found.size() == before) {
+      problems.add(
+          "plugin "
+              + dir
+              + ": no io.dso.provider.SecretProviderFactory service found in "
+              + jars.size()
+              + " jar(s); the plugin must list its factory in META-INF/services");
+    }
+  }
+
+  private static void load(
+      ClassLoader loader,
+      String origin,
+      Map<String, SecretProviderFactory> found,
+      List<String> problems) {
+    ServiceLoader<SecretProviderFactory> services =
+        ServiceLoader.load(SecretProviderFactory.class, loader);
+    var it = services.iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        SecretProviderFactory f = it.next();
+        if (loader != ProviderCatalog.class.getClassLoader()
+            && f.getClass().getClassLoader() != loader) {
+          continue; // a built-in seen again through the parent loader
+        }
+        SecretProviderFactory previous = found.putIfAbsent(f.type(), f);
+        if (previous != null && previous != f && !previous.getClass().equals(f.getClass())) {
+          problems.add(origin + ": provider type '" + f.type() + "' is already provided; ignored");
+        }
+      } catch (ServiceConfigurationError | LinkageError e) {
+        problems.add(origin + ": cannot load a provider: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Human-readable plugin problems found during discovery. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  public SecretProviderFactory factory(String type) {
+    SecretProviderFactory f = factories.get(type);
+    if (f == null) {
+      throw new ProviderException(
+          type,
+          null,
+          false,
+          "no provider of type '"
+              + type
+              + "' (known: "
+              + String.join(", ", factories.keySet())
+              + "; plugins searched in "
+              + (pluginsDir == null ? "(none)" : pluginsDir)
+              + ")");
+    }
+    return f;
+  }
+
+  @Override
+  public boolean known(String type) {
+    return factories.containsKey(type);
+  }
+
+  @Override
+  public Set<String> knownTypes() {
+    return factories.keySet();
+  }
+
+  @Override
+  public List<String> validate(String type, Map<String, Object> config) {
+    SecretProviderFactory f = factories.get(type);
+    return f == null ? List.of() : f.validate(config);
+  }
+
+}

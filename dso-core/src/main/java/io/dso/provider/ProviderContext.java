@@ -1,0 +1,32 @@
+package io.dso.provider;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * What a provider instance is built from: its configured name and {@code config:} block, the
+ * directory relative paths resolve against (the config file's), the process environment and a clock.
+ */
+public record ProviderContext(
+    String name, Map<String, Object> config, Path baseDir, Map<String, String> environment, Clock clock) {
+  public ProviderContext {
+    config = Map.copyOf(config);
+    environment = Map.copyOf(environment);
+  }
+
+  /** A string config value, or {@code fallback} when absent. */
+  public String string(String key, String fallback) {
+    Object v = config.get(key);
+    return v == null ? fallback : v.toString();
+  }
+
+  /** A path config value resolved against {@link #baseDir()} when relative. */
+  public Path path(String key) {
+    Object v = config.get(key);
+    if (v == null) {
+      throw new IllegalStateException("provider '" + name + "': config key '" + key + "' missing");
+    }
+    return baseDir.resolve(v.toString()).normalize();
+  }
+}

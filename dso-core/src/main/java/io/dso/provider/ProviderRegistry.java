@@ -1,0 +1,79 @@
+package io.dso.provider;
+
+import io.dso.config.DsoConfig;
+import io.dso.config.ProviderSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured provider instances by name, each wrapped with its timeout and retry policy. A
+ * provider that cannot be created stays registered and fails every fetch with the reason, so its
+ * errors are counted and audited like any other.
+ */
+public final class ProviderRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
+
+  private final Map<String, SecretProvider> providers;
+
+  private ProviderRegistry(Map<String, SecretProvider> providers) {
+    this.providers = providers;
+  }
+
+  public static ProviderRegistry open(
+      DsoConfig config,
+      ProviderCatalog catalog,
+      Map<String, String> environment,
+      Clock clock,
+      ExecutorService executor,
+      ResilientProvider.Sleeper sleeper) {
+    Path base = config.source() == null ? Path.of("").toAbsolutePath() : config.source().toAbsolutePath().getParent();
+    Map<String, SecretProvider> built = new LinkedHashMap<>();
+    for (ProviderSpec spec : config.providers().values()) {
+      SecretProvider raw;
+      try {
+        raw = catalog.factory(spec.type())
+            .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock));
+      } catch (RuntimeException e) {
+        String reason = "provider '" + spec.name() + "' (type " + spec.type() + ") could not be created: " + e.getMessage();
+        LOG.error(reason);
+        raw = ref -> {
+          throw new ProviderException(spec.name(), ref.name(), false, reason);
+        };
+      }
+      built.put(
+          spec.name(),
+          new ResilientProvider(raw, spec.name(), spec.retry(), spec.timeout(), executor, sleeper, RandomGenerator.getDefault()));
+    }
+    return new ProviderRegistry(built);
+  }
+
+  public SecretProvider get(String name) {
+    SecretProvider p = providers.get(name);
+    if (p == null) {
+      throw new ProviderException(name, null, false, "no provider named '" + name + "' is configured");
+    }
+    return p;
+  }
+
+  public java.util.Set<String> names() {
+    return providers.keySet();
+  }
+
+  @Override
+  public void close() {
+    providers.forEach(
+        (name, p) -> {
+          try {
+            p.close();
+          } catch (RuntimeException e) {
+            LOG.warn("closing provider '{}' failed: {}", name, e.getMessage());
+          }
+        });
+  }
+}
