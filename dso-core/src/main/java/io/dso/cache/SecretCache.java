@@ -1,0 +1,70 @@
+package io.dso.cache;
+
+import io.dso.provider.SecretPayload;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Memory-only store of secrets by name. {@link #put} compares the SHA-256 of the canonical payload
+ * with what it held and says whether the content changed; nothing here ever touches disk.
+ */
+public final class SecretCache {
+  /** What a {@link #put} did: the entry before (if any), the entry now, and whether content changed. */
+  public record Update(CachedSecret previous, CachedSecret current) {
+    public boolean changed() {
+      return previous != null && !previous.sha256().equals(current.sha256());
+    }
+
+    public boolean first() {
+      return previous == null;
+    }
+  }
+
+  private final boolean keepValues;
+  private final Map<String, CachedSecret> entries = new ConcurrentHashMap<>();
+
+  /** @param keepValues {@code agent.cache}: when false only hashes are kept, never the values. */
+  public SecretCache(boolean keepValues) {
+    this.keepValues = keepValues;
+  }
+
+  public Update put(String name, String provider, SecretPayload payload, Instant fetchedAt) {
+    String hash = payload.sha256();
+    CachedSecret[] before = new CachedSecret[1];
+    CachedSecret now =
+        entries.compute(
+            name,
+            (k, old) -> {
+              before[0] = old;
+              long version = old == null ? 1 : old.sha256().equals(hash) ? old.version() : old.version() + 1;
+              return new CachedSecret(name, provider, keepValues ? payload : null, hash, version, fetchedAt);
+            });
+    return new Update(before[0], now);
+  }
+
+  public Optional<CachedSecret> get(String name) {
+    return Optional.ofNullable(entries.get(name));
+  }
+
+  /** Unique secrets whose values are held in memory (the {@code dso_active_secrets} gauge). */
+  public int activeCount() {
+    if (!keepValues) {
+      return 0;
+    }
+    return entries.size();
+  }
+
+  public List<CachedSecret> snapshot() {
+    return entries.values().stream().sorted(java.util.Comparator.comparing(CachedSecret::name)).toList();
+  }
+
+  /** Drops everything and returns what was dropped, for the {@code secret_purge} audit records. */
+  public List<CachedSecret> purge() {
+    List<CachedSecret> dropped = snapshot();
+    dropped.forEach(s -> entries.remove(s.name(), s));
+    return dropped;
+  }
+}

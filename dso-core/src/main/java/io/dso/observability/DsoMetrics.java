@@ -1,0 +1,169 @@
+package io.dso.observability;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * Every metric the agent exposes, in its own registry (no JVM noise). The five seed metrics keep
+ * the seed's exact names and types; every labelled series is created at 0 when the agent starts.
+ */
+public final class DsoMetrics {
+  /** Strategies pre-created at 0 so that rotation queries have series before the first rotation. */
+  public static final List<String> STRATEGIES = List.of("rolling", "restart", "signal", "none");
+
+  private static final List<String> STATUSES = List.of("success", "failed");
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter fetches;
+  private final Counter providerErrors;
+  private final Counter rotations;
+  private final Counter cacheHits;
+  private final Counter cacheMisses;
+  private final Counter changes;
+  private final Histogram fetchDuration;
+  private final Gauge lastSuccess;
+  private final Gauge dockerUp;
+  private final Gauge buildInfo;
+
+  public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets) {
+    fetches =
+        Counter.builder()
+            .name("dso_secret_fetches_total")
+            .help("Total secret fetch operations across all providers")
+            .labelNames("provider", "status")
+            .register(registry);
+    rotations =
+        Counter.builder()
+            .name("dso_rotation_events_total")
+            .help("Total number of container rotation events triggered")
+            .labelNames("strategy", "status")
+            .register(registry);
+    providerErrors =
+        Counter.builder()
+            .name("dso_provider_errors_total")
+            .help("Error count segregated by provider label")
+            .labelNames("provider")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("dso_active_secrets")
+        .help("Number of unique secrets currently held in memory cache")
+        .callback(cb -> cb.call(activeSecrets.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("dso_agent_uptime_seconds")
+        .help("Agent total running time")
+        .unit(Unit.SECONDS)
+        .callback(cb -> cb.call(Duration.between(startedAt, clock.instant()).toMillis() / 1000.0))
+        .register(registry);
+    fetchDuration =
+        Histogram.builder()
+            .name("dso_secret_fetch_duration_seconds")
+            .help("Latency of secret fetches from providers, retries included")
+            .unit(Unit.SECONDS)
+            .labelNames("provider")
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .classicOnly()
+            .register(registry);
+    cacheHits =
+        Counter.builder()
+            .name("dso_cache_hits_total")
+            .help("Secret lookups answered from the in-memory cache")
+            .register(registry);
+    cacheMisses =
+        Counter.builder()
+            .name("dso_cache_misses_total")
+            .help("Secret lookups that had to go to the provider")
+            .register(registry);
+    changes =
+        Counter.builder()
+            .name("dso_secret_changes_total")
+            .help("Secret payload changes detected (SHA-256 of the canonical payload differs)")
+            .labelNames("provider")
+            .register(registry);
+    lastSuccess =
+        Gauge.builder()
+            .name("dso_secret_last_success_timestamp_seconds")
+            .help("Unix time of the last successful fetch of each secret")
+            .labelNames("provider", "secret")
+            .register(registry);
+    dockerUp =
+        Gauge.builder()
+            .name("dso_docker_up")
+            .help("1 when the Docker Engine answers, 0 while container work is paused")
+            .register(registry);
+    buildInfo =
+        Gauge.builder()
+            .name("dso_build_info")
+            .help("Build information of the running agent; value is always 1")
+            .labelNames("version", "java_version")
+            .register(registry);
+    buildInfo.labelValues(version, Runtime.version().toString()).set(1);
+    for (String strategy : STRATEGIES) {
+      for (String status : STATUSES) {
+        rotations.labelValues(strategy, status);
+      }
+    }
+  }
+
+  /** Creates every per-provider series at 0, so queries never see a missing series. */
+  public void registerProviders(Collection<String> providers) {
+    for (String provider : providers) {
+      for (String status : STATUSES) {
+        fetches.labelValues(provider, status);
+      }
+      providerErrors.labelValues(provider);
+      changes.labelValues(provider);
+      fetchDuration.labelValues(provider);
+    }
+  }
+
+  public void fetched(String provider, boolean success, Duration took) {
+    fetches.labelValues(provider, success ? "success" : "failed").inc();
+    fetchDuration.labelValues(provider).observe(took.toNanos() / 1e9);
+    if (!success) {
+      providerErrors.labelValues(provider).inc();
+    }
+  }
+
+  public void lastSuccess(String provider, String secret, Instant at) {
+    lastSuccess.labelValues(provider, secret).set(at.toEpochMilli() / 1000.0);
+  }
+
+  public void forgetSecret(String provider, String secret) {
+    lastSuccess.remove(provider, secret);
+  }
+
+  public void changed(String provider) {
+    changes.labelValues(provider).inc();
+  }
+
+  public void cacheHit() {
+    cacheHits.inc();
+  }
+
+  public void cacheMiss() {
+    cacheMisses.inc();
+  }
+
+  public void rotation(String strategy, boolean success) {
+    rotations.labelValues(strategy, success ? "success" : "failed").inc();
+  }
+
+  public void dockerUp(boolean up) {
+    dockerUp.set(up ? 1 : 0);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+}
