@@ -1,0 +1,199 @@
+package io.dso.agent;
+
+import io.dso.cache.CachedSecret;
+import io.dso.cache.SecretCache;
+import io.dso.cache.SecretSync;
+import io.dso.config.ConfigLoader;
+import io.dso.config.DsoConfig;
+import io.dso.docker.DockerConnectivity;
+import io.dso.docker.DockerEngine;
+import io.dso.observability.AuditEvent;
+import io.dso.observability.AuditLog;
+import io.dso.observability.DsoMetrics;
+import io.dso.observability.Redactor;
+import io.dso.provider.ProviderCatalog;
+import io.dso.provider.ProviderRegistry;
+import io.dso.trigger.Poller;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running agent: builds every component by hand from the config, owns the virtual-thread
+ * executor and the lifecycle. {@link #stop()} is bounded: it purges the cache and audits
+ * {@code agent_stop} well within 5 seconds.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final DsoConfig config;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Redactor redactor;
+  private final AuditLog audit;
+  private final DsoMetrics metrics;
+  private final SecretCache cache;
+  private final ProviderRegistry providers;
+  private final SecretSync sync;
+  private final Poller poller;
+  private final DockerEngine docker;
+  private final DockerConnectivity dockerConnectivity;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final CountDownLatch stoppedLatch = new CountDownLatch(1);
+
+  private Agent(
+      DsoConfig config, AuditLog audit, Redactor redactor, ProviderCatalog catalog,
+      DockerEngine docker, Map<String, String> env, Clock clock, String version) {
+    this.config = config;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.redactor = redactor;
+    this.audit = audit;
+    this.cache = new SecretCache(config.agent().cache());
+    this.metrics = new DsoMetrics(clock, startedAt, version, cache::activeCount);
+    metrics.registerProviders(config.providers().keySet());
+    this.providers = ProviderRegistry.open(config, catalog, env, clock, executor, Thread::sleep);
+    this.sync = new SecretSync(config, providers, cache, metrics, audit, redactor, clock);
+    this.poller = new Poller(config, sync);
+    this.docker = docker;
+    this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
+  }
+
+  /**
+   * Loads the config (auditing {@code config_load} either way) and builds an agent. Throws the
+   * loader's exception when the config is invalid; nothing is started then.
+   */
+  public static Agent create(
+      AgentOptions options, AuditLog audit, Redactor redactor, DockerEngine docker,
+      Map<String, String> env, Clock clock, String version) {
+    ProviderCatalog catalog = ProviderCatalog.discover(options.pluginsDir());
+    catalog.problems().forEach(p -> LOG.error("plugin problem: {}", p));
+    StateDir.prepare(options.stateDir());
+    DsoConfig config;
+    try {
+      config = new ConfigLoader(env, catalog).load(options.config());
+    } catch (RuntimeException e) {
+      audit.record(
+          AuditEvent.audit("config_load", null, null, "failed")
+              .withExtra("path", String.valueOf(options.config()))
+              .withExtra("error", redactor.redact(e.getMessage())));
+      throw e;
+    }
+    audit.record(
+        AuditEvent.audit("config_load", null, null, "success")
+            .withExtra("path", config.source().toString())
+            .withExtra("providers", config.providers().size())
+            .withExtra("secrets", config.secrets().size()));
+    return new Agent(config, audit, redactor, catalog, docker, env, clock, version);
+  }
+
+  public void start() {
+    audit.record(
+        AuditEvent.audit("agent_start", null, null, "success")
+            .withExtra("pid", ProcessHandle.current().pid()));
+    if (config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.ENV)) {
+      LOG.warn(
+          "env injection: values set as container env vars are visible in 'docker inspect' and in"
+              + " Docker's state on disk; use 'inject: file' (tmpfs) for production secrets");
+    }
+    dockerConnectivity.start();
+    poller.start();
+    LOG.info(
+        "agent started: {} provider(s), {} secret(s), config {}",
+        config.providers().size(), config.secrets().size(), config.source());
+  }
+
+  public boolean awaitInitialFetch(Duration timeout) throws InterruptedException {
+    return poller.awaitInitialFetch(timeout);
+  }
+
+  /** Ready: the first fetch of every secret has been attempted and Docker answers. */
+  public Readiness readiness() {
+    boolean fetched = initialFetchDone();
+    boolean dockerUp = dockerConnectivity.up();
+    return new Readiness(fetched && dockerUp, fetched, dockerUp, docker.host());
+  }
+
+  private boolean initialFetchDone() {
+    try {
+      return poller.awaitInitialFetch(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public List<CachedSecret> secrets() {
+    return cache.snapshot();
+  }
+
+  public DsoConfig config() {
+    return config;
+  }
+
+  public DsoMetrics metrics() {
+    return metrics;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public ExecutorService executor() {
+    return executor;
+  }
+
+  public SecretSync sync() {
+    return sync;
+  }
+
+  /** Stops everything, purges the cache and audits {@code agent_stop}; safe to call twice. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("agent stopping");
+    poller.close();
+    dockerConnectivity.close();
+    for (CachedSecret s : cache.purge()) {
+      metrics.forgetSecret(s.provider(), s.name());
+      audit.record(AuditEvent.audit("secret_purge", s.provider(), s.name(), "success"));
+    }
+    redactor.forgetAll();
+    providers.close();
+    docker.close();
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    audit.record(
+        AuditEvent.audit("agent_stop", null, null, "success")
+            .withExtra("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds()));
+    stoppedLatch.countDown();
+  }
+
+  public void awaitStopped() throws InterruptedException {
+    stoppedLatch.await();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** What {@code /ready} reports. */
+  public record Readiness(boolean ready, boolean secretsFetched, boolean dockerUp, String dockerHost) {}
+
+}

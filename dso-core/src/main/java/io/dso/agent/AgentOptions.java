@@ -1,0 +1,9 @@
+package io.dso.agent;
+
+import java.nio.file.Path;
+
+/**
+ * How an agent is started, from the command line: the resolved config file, the state directory,
+ * where audit records go (null = stdout), the Docker daemon address and the plugin directory.
+ */
+public record AgentOptions(Path config, Path stateDir, Path auditLog, String dockerHost, Path pluginsDir) {}

@@ -1,0 +1,48 @@
+package io.dso.agent;
+
+import io.dso.DsoException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Where the agent keeps its own small state (keys, journal; never secret values): {@code
+ * /var/lib/dso} as root, else {@code $XDG_RUNTIME_DIR/dso} or {@code ~/.dso}; always mode 0700.
+ */
+public final class StateDir {
+  private StateDir() {}
+
+  public static Path defaultFor(boolean root, Map<String, String> env) {
+    if (root) {
+      return Path.of("/var/lib/dso");
+    }
+    String xdg = env.get("XDG_RUNTIME_DIR");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "dso");
+    }
+    return Path.of(System.getProperty("user.home"), ".dso");
+  }
+
+  public static boolean runningAsRoot() {
+    try {
+      return "0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  /** Creates the directory if needed and makes sure only its owner can read it. */
+  public static Path prepare(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      return dir;
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new DsoException(
+          "cannot prepare state directory " + dir + ": " + e.getMessage()
+              + "; choose a writable one with --state-dir");
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.dso.api;
+
+import io.dso.agent.Agent;
+import io.dso.cache.CachedSecret;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The agent's REST API on loopback: {@code /health}, {@code /ready} and {@code /api/secrets}
+ * (names, versions and fetch times; never values).
+ */
+public final class ApiHandler extends Handler.Abstract.NonBlocking {
+  private final Agent agent;
+
+  public ApiHandler(Agent agent) {
+    this.agent = agent;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = Request.getPathInContext(request);
+    if (!request.getMethod().equals("GET")) {
+      return Responses.error(response, callback, 405, "method " + request.getMethod() + " not allowed on " + path);
+    }
+    return switch (path) {
+      case "/health" -> Responses.json(response, callback, 200, Map.of("status", "ok"));
+      case "/ready" -> ready(response, callback);
+      case "/api/secrets" -> secrets(response, callback);
+      default -> Responses.error(response, callback, 404, "no such endpoint: " + path + " (try /health, /ready, /api/secrets)");
+    };
+  }
+
+  private boolean ready(Response response, Callback callback) {
+    Agent.Readiness r = agent.readiness();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("ready", r.ready());
+    body.put("secrets_fetched", r.secretsFetched());
+    body.put("docker", r.dockerUp() ? "connected" : "unreachable");
+    body.put("docker_host", r.dockerHost());
+    if (!r.dockerUp()) {
+      body.put("reason", "Docker Engine unreachable: container work is paused; fetch, cache, metrics and audit continue");
+    } else if (!r.secretsFetched()) {
+      body.put("reason", "first fetch of every secret still in progress");
+    }
+    return Responses.json(response, callback, r.ready() ? 200 : 503, body);
+  }
+
+  private boolean secrets(Response response, Callback callback) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (CachedSecret s : agent.secrets()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", s.name());
+      m.put("provider", s.provider());
+      m.put("version", s.version());
+      m.put("fetched_at", s.fetchedAt().toString());
+      m.put("keys", s.payload() == null ? List.of() : List.copyOf(s.payload().values().keySet()));
+      list.add(m);
+    }
+    return Responses.json(response, callback, 200, Map.of("secrets", list));
+  }
+}

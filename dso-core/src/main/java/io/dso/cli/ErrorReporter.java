@@ -1,0 +1,25 @@
+package io.dso.cli;
+
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Turns an exception escaping a command into one clear line on stderr and exit code 1; the stack
+ * trace only with {@code --debug} (or {@code DSO_DEBUG=1}).
+ */
+final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
+    boolean debug =
+        "1".equals(System.getenv("DSO_DEBUG"))
+            || Arrays.asList(parseResult.originalArgs().toArray(String[]::new)).contains("--debug");
+    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    cli.getErr().println("dso: error: " + message);
+    if (debug) {
+      ex.printStackTrace(cli.getErr());
+    }
+    cli.getErr().flush();
+    return 1;
+  }
+}

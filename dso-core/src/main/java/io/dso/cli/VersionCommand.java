@@ -1,0 +1,41 @@
+package io.dso.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dso version}: the build's version and the Java runtime. */
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print the version.")
+public final class VersionCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The project version baked into the jar at build time. */
+  public static String version() {
+    try (InputStream in = VersionCommand.class.getResourceAsStream("/io/dso/version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getOut().println("dso " + version() + " (Java " + Runtime.version() + ")");
+    return 0;
+  }
+
+  /** Lets {@code dso --version} print the same. */
+  public static final class Provider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"dso " + version()};
+    }
+  }
+}
