@@ -18,7 +18,7 @@ public final class Durations {
           "s", 1_000_000_000L,
           "m", 60_000_000_000L,
           "h", 3_600_000_000_000L);
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)([^\\d.]*)");
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)([a-zA-Zµ]*)");
   private static final Pattern BARE_NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
   private static final String EXAMPLES = "e.g. 500ms, 30s, 5m, 1h30m";
 
@@ -51,6 +51,10 @@ public final class Durations {
             "'" + s + "' is not a duration; write a number with a unit, " + EXAMPLES);
       }
       String unit = m.group(2);
+      if (unit.isEmpty() && m.end() < s.length()) {
+        throw new IllegalArgumentException(
+            "'" + s + "' is not a duration; write a number with a unit, " + EXAMPLES);
+      }
       if (unit.isEmpty()) {
         throw new IllegalArgumentException(
             "duration '" + s + "' ends without a unit; give every number a unit, " + EXAMPLES);

@@ -90,10 +90,8 @@ final class InjectReader {
         return null;
       }
       filePath = checkedPath(m.get("path"), m.path("path"));
-      if (filePath == null) {
-        return null;
-      }
     }
+    int before = problems.size();
     Integer uid = id(m, "uid", defaults == null ? null : defaults.uid());
     Integer gid = id(m, "gid", defaults == null ? null : defaults.gid());
     FileFormat format = defaults != null && defaults.format() != null ? defaults.format() : FileFormat.FILES;
@@ -101,7 +99,33 @@ final class InjectReader {
       String f = values.choice(m.get("format"), m.path("format"), FORMATS);
       format = f == null ? format : FileFormat.valueOf(f.toUpperCase(Locale.ROOT));
     }
+    if ((pathAllowed && filePath == null) || problems.size() != before) {
+      return null;
+    }
     return new InjectSpec(InjectMode.FILE, filePath, uid, gid, format);
+  }
+
+  /** The mode a secret asks for, even when its inject block has problems, so later checks do not cascade. */
+  static InjectMode declaredMode(Node node, InjectSpec defaults) {
+    if (node == null) {
+      return defaults.mode();
+    }
+    if (node instanceof ScalarNode s) {
+      return s.getValue().equals("file") ? InjectMode.FILE : InjectMode.ENV;
+    }
+    if (node instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
+      for (org.yaml.snakeyaml.nodes.NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && t.getValueNode() instanceof ScalarNode v) {
+          if (k.getValue().equals("type")) {
+            return v.getValue().equals("file") ? InjectMode.FILE : InjectMode.ENV;
+          }
+          if (k.getValue().equals("path")) {
+            return InjectMode.FILE;
+          }
+        }
+      }
+    }
+    return defaults.mode();
   }
 
   private Integer id(YamlMap m, String key, Integer fallback) {

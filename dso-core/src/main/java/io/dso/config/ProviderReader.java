@@ -46,10 +46,13 @@ final class ProviderReader {
     if (shorthand) {
       Node typeNode = root.get("provider");
       String type = values.nonEmpty(typeNode, "provider", "write a provider type such as " + known());
+      if (type != null) {
+        // Remembered even when unknown, so that secrets naming it do not add a second, misleading problem.
+        names.add(type);
+      }
       if (type != null && checkType(typeNode, "provider", type)) {
         Node config = root.get("config");
         ProviderSpec spec = spec(type, type, config, "config", config == null ? typeNode : config, null, Problems.line(root.keyNode("provider")));
-        names.add(type);
         if (spec != null) {
           specs.put(type, spec);
         }

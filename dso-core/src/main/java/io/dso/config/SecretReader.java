@@ -95,7 +95,8 @@ final class SecretReader {
     ReloadStrategy reload = m.has("reload_strategy") ? reload(m.get("reload_strategy"), m.path("reload_strategy")) : null;
     Targets targets = targets(m);
     Map<String, Target> targetNodes = new LinkedHashMap<>();
-    Map<String, String> mappings = mappings(m, injectSpec, targetNodes);
+    InjectMode mode = injectSpec != null ? injectSpec.mode() : InjectReader.declaredMode(m.get("inject"), defaults.inject());
+    Map<String, String> mappings = mappings(m, mode == InjectMode.FILE, targetNodes);
     if (name == null || provider == null || injectSpec == null || targets == null || mappings == null
         || (m.has("reload_strategy") && reload == null)) {
       return null;
@@ -188,7 +189,7 @@ final class SecretReader {
     return problems.size() == before ? new Targets(containers, labels) : null;
   }
 
-  private Map<String, String> mappings(YamlMap secret, InjectSpec injectSpec, Map<String, Target> targetNodes) {
+  private Map<String, String> mappings(YamlMap secret, boolean files, Map<String, Target> targetNodes) {
     Node node = secret.get("mappings");
     if (node == null || Values.isNull(node)) {
       return Map.of();
@@ -198,7 +199,6 @@ final class SecretReader {
       return null;
     }
     int before = problems.size();
-    boolean files = injectSpec != null && injectSpec.mode() == InjectMode.FILE;
     Map<String, String> out = new LinkedHashMap<>();
     for (String key : m.keys()) {
       String path = m.path(key);
