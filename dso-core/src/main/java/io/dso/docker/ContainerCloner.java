@@ -1,0 +1,143 @@
+package io.dso.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ContainerConfig;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.Volume;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the create command of a clone: the source's Config field by field and its HostConfig object
+ * as is, then the {@link ContainerChange}. Env values pass through here: nothing is logged.
+ */
+final class ContainerCloner {
+  private ContainerCloner() {}
+
+  static CreateContainerCmd command(
+      DockerClient client, InspectContainerResponse source, String newName, ContainerChange change) {
+    ContainerConfig c = source.getConfig();
+    HostConfig host = source.getHostConfig() == null ? HostConfig.newHostConfig() : source.getHostConfig();
+    String networkMode = Objects.requireNonNullElse(host.getNetworkMode(), "");
+    boolean sharedNetns = networkMode.equals("host") || networkMode.startsWith("container:");
+
+    CreateContainerCmd cmd = client.createContainerCmd(c.getImage()).withName(newName);
+    if (c.getCmd() != null) {
+      cmd.withCmd(c.getCmd());
+    }
+    if (c.getEntrypoint() != null) {
+      cmd.withEntrypoint(c.getEntrypoint());
+    }
+    cmd.withEnv(applyEnv(c.getEnv(), change.setEnv()));
+    cmd.withLabels(applyLabels(c.getLabels(), change.setLabels(), change.removeLabels()));
+    setIfPresent(c.getUser(), cmd::withUser);
+    setIfPresent(c.getWorkingDir(), cmd::withWorkingDir);
+    setIfPresent(c.getDomainName(), cmd::withDomainName);
+    if (c.getHealthcheck() != null) {
+      cmd.withHealthcheck(c.getHealthcheck());
+    }
+    // docker-java's ContainerConfig does not model these two: read them from its raw values
+    setIfPresent(ContainerMapping.raw(c, "StopSignal"), cmd::withStopSignal);
+    String stopTimeout = ContainerMapping.raw(c, "StopTimeout");
+    if (stopTimeout.matches("-?\\d+")) {
+      cmd.withStopTimeout(Integer.valueOf(stopTimeout));
+    }
+    cmd.withTty(Boolean.TRUE.equals(c.getTty()))
+        .withStdinOpen(Boolean.TRUE.equals(c.getStdinOpen()))
+        .withStdInOnce(Boolean.TRUE.equals(c.getStdInOnce()));
+    // the daemon fills in the short id as hostname; copying it would name the clone after its source.
+    // With a shared network namespace the daemon refuses an explicit hostname and exposed ports.
+    String shortId = source.getId().substring(0, Math.min(12, source.getId().length()));
+    if (!sharedNetns) {
+      String hostname = c.getHostName();
+      if (hostname != null && !hostname.isEmpty() && !hostname.equals(shortId)) {
+        cmd.withHostName(hostname);
+      }
+      if (c.getExposedPorts() != null && c.getExposedPorts().length > 0) {
+        cmd.withExposedPorts(c.getExposedPorts());
+      }
+    }
+    if (c.getVolumes() != null && !c.getVolumes().isEmpty()) {
+      cmd.withVolumes(c.getVolumes().keySet().stream().map(Volume::new).toList());
+    }
+    aliases(source, networkMode, shortId).ifPresent(cmd::withAliases);
+    return cmd.withHostConfig(applyBinds(host, change.binds()));
+  }
+
+  /** Compose service names live as aliases on the primary network: keep them (not the old short id). */
+  private static Optional<List<String>> aliases(
+      InspectContainerResponse source, String networkMode, String shortId) {
+    if (source.getNetworkSettings() == null || source.getNetworkSettings().getNetworks() == null) {
+      return Optional.empty();
+    }
+    ContainerNetwork net = source.getNetworkSettings().getNetworks().get(networkMode);
+    if (net == null || net.getAliases() == null) {
+      return Optional.empty();
+    }
+    List<String> kept = net.getAliases().stream().filter(a -> !a.equals(shortId)).toList();
+    return kept.isEmpty() ? Optional.empty() : Optional.of(kept);
+  }
+
+  static List<String> applyEnv(String[] env, Map<String, String> set) {
+    Map<String, String> byKey = new LinkedHashMap<>();
+    for (String e : env == null ? new String[0] : env) {
+      int eq = e.indexOf('=');
+      byKey.put(eq < 0 ? e : e.substring(0, eq), e);
+    }
+    set.forEach((k, v) -> byKey.put(k, k + "=" + v));
+    return List.copyOf(byKey.values());
+  }
+
+  static Map<String, String> applyLabels(Map<String, String> labels, Map<String, String> set, Set<String> remove) {
+    Map<String, String> out = new LinkedHashMap<>(labels == null ? Map.of() : labels);
+    out.keySet().removeAll(remove);
+    out.putAll(set);
+    return out;
+  }
+
+  /** New binds replace any bind, mount or tmpfs at the same destination (Docker refuses duplicates). */
+  static HostConfig applyBinds(HostConfig host, List<ContainerChange.BindMount> binds) {
+    if (binds.isEmpty()) {
+      return host;
+    }
+    Set<String> targets = binds.stream().map(ContainerChange.BindMount::destination).collect(Collectors.toSet());
+    List<Bind> kept = new ArrayList<>();
+    if (host.getBinds() != null) {
+      Arrays.stream(host.getBinds()).filter(b -> !targets.contains(b.getVolume().getPath())).forEach(kept::add);
+    }
+    for (ContainerChange.BindMount b : binds) {
+      kept.add(new Bind(b.source(), new Volume(b.destination()), b.readOnly() ? AccessMode.ro : AccessMode.rw));
+    }
+    host.withBinds(kept);
+    if (host.getMounts() != null) {
+      List<Mount> mounts = host.getMounts().stream().filter(m -> !targets.contains(m.getTarget())).toList();
+      host.withMounts(new ArrayList<>(mounts));
+    }
+    if (host.getTmpFs() != null) {
+      Map<String, String> tmpfs = new LinkedHashMap<>(host.getTmpFs());
+      tmpfs.keySet().removeAll(targets);
+      host.withTmpFs(tmpfs);
+    }
+    return host;
+  }
+
+  private static void setIfPresent(String value, Consumer<String> setter) {
+    if (value != null && !value.isEmpty()) {
+      setter.accept(value);
+    }
+  }
+}
