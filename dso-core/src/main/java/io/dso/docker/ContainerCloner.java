@@ -50,11 +50,12 @@ final class ContainerCloner {
     if (c.getHealthcheck() != null) {
       cmd.withHealthcheck(c.getHealthcheck());
     }
-    // docker-java's ContainerConfig does not model these two: read them from its raw values
-    setIfPresent(ContainerMapping.raw(c, "StopSignal"), cmd::withStopSignal);
-    String stopTimeout = ContainerMapping.raw(c, "StopTimeout");
-    if (stopTimeout.matches("-?\\d+")) {
-      cmd.withStopTimeout(Integer.valueOf(stopTimeout));
+    // docker-java's ContainerConfig does not model these two: read them from the raw JSON
+    if (ContainerMapping.raw(source, "Config", "StopSignal") instanceof String signal) {
+      setIfPresent(signal, cmd::withStopSignal);
+    }
+    if (ContainerMapping.raw(source, "Config", "StopTimeout") instanceof Number timeout) {
+      cmd.withStopTimeout(timeout.intValue());
     }
     cmd.withTty(Boolean.TRUE.equals(c.getTty()))
         .withStdinOpen(Boolean.TRUE.equals(c.getStdinOpen()))

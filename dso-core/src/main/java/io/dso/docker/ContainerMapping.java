@@ -4,7 +4,6 @@ import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerConfig;
-import com.github.dockerjava.api.model.DockerObject;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import java.time.Instant;
@@ -16,7 +15,7 @@ import java.util.Objects;
 
 /**
  * Maps docker-java's answers to the agent's records. Fields its model lacks (mount {@code Type},
- * {@code StopSignal}, {@code StopTimeout}) are read from the raw values it keeps beside the model.
+ * {@code StopSignal}, {@code StopTimeout}) are read from the raw JSON it keeps beside the model.
  */
 final class ContainerMapping {
   private ContainerMapping() {}
@@ -56,7 +55,7 @@ final class ContainerMapping {
         state != null && Boolean.TRUE.equals(state.getRunning()),
         healthStatus,
         hasHealthcheck(config.getHealthcheck()),
-        mounts(r.getMounts()),
+        mounts(r),
         host.getRestartPolicy() == null ? "" : Objects.requireNonNullElse(host.getRestartPolicy().getName(), ""),
         Boolean.TRUE.equals(host.getInit()),
         Objects.requireNonNullElse(host.getNetworkMode(), ""),
@@ -69,22 +68,35 @@ final class ContainerMapping {
     return test != null && !test.isEmpty() && !"NONE".equals(test.get(0));
   }
 
-  private static List<ContainerDetails.Mount> mounts(List<InspectContainerResponse.Mount> list) {
+  /** Mounts from the raw JSON: docker-java's Mount model has no {@code Type}. */
+  private static List<ContainerDetails.Mount> mounts(InspectContainerResponse r) {
     List<ContainerDetails.Mount> out = new ArrayList<>();
-    for (InspectContainerResponse.Mount m : list == null ? List.<InspectContainerResponse.Mount>of() : list) {
-      out.add(new ContainerDetails.Mount(
-          raw(m, "Type"),
-          Objects.requireNonNullElse(m.getSource(), ""),
-          m.getDestination() == null ? "" : m.getDestination().getPath(),
-          Boolean.TRUE.equals(m.getRW())));
+    if (raw(r, "Mounts") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m) {
+          out.add(new ContainerDetails.Mount(
+              text(m.get("Type")), text(m.get("Source")), text(m.get("Destination")),
+              Boolean.TRUE.equals(m.get("RW"))));
+        }
+      }
     }
     return out;
   }
 
-  /** A field docker-java's model does not declare, from the raw JSON it keeps beside the model. */
-  static String raw(DockerObject o, String key) {
-    Object v = o.getRawValues() == null ? null : o.getRawValues().get(key);
-    return v == null ? "" : v.toString();
+  /**
+   * A value of the inspect JSON that docker-java's model does not declare. docker-java keeps the raw
+   * JSON only on the top-level object (nested models have empty raw values), so look it up from there.
+   */
+  static Object raw(InspectContainerResponse r, String... path) {
+    Object v = r.getRawValues();
+    for (String key : path) {
+      v = v instanceof Map<?, ?> m ? m.get(key) : null;
+    }
+    return v;
+  }
+
+  private static String text(Object o) {
+    return o == null ? "" : o.toString();
   }
 
   /** Docker reports {@code 0001-01-01T00:00:00Z} for a container that never started. */
