@@ -61,6 +61,11 @@ public final class SecretCache {
     return entries.values().stream().sorted(java.util.Comparator.comparing(CachedSecret::name)).toList();
   }
 
+  /** Forgets one secret (it no longer exists in its provider); returns what was held. */
+  public Optional<CachedSecret> remove(String name) {
+    return Optional.ofNullable(entries.remove(name));
+  }
+
   /** Drops everything and returns what was dropped, for the {@code secret_purge} audit records. */
   public List<CachedSecret> purge() {
     List<CachedSecret> dropped = snapshot();

@@ -11,7 +11,9 @@ import java.util.Map;
  * messages quote the offending text, which may be a secret value.
  */
 public final class PayloadJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Trailing content after the first value would otherwise be ignored silently.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private PayloadJson() {}
 

@@ -99,9 +99,20 @@ public final class ProviderCatalog implements ProviderTypes {
             && f.getClass().getClassLoader() != loader) {
           continue; // a built-in seen again through the parent loader
         }
-        SecretProviderFactory previous = found.putIfAbsent(f.type(), f);
+        String type;
+        try {
+          type = f.type();
+        } catch (RuntimeException e) {
+          problems.add(origin + ": provider " + f.getClass().getName() + " failed to report its type: " + e);
+          continue;
+        }
+        if (type == null || type.isBlank()) {
+          problems.add(origin + ": provider " + f.getClass().getName() + " reports no type; it is ignored");
+          continue;
+        }
+        SecretProviderFactory previous = found.putIfAbsent(type, f);
         if (previous != null && previous != f && !previous.getClass().equals(f.getClass())) {
-          problems.add(origin + ": provider type '" + f.type() + "' is already provided; ignored");
+          problems.add(origin + ": provider type '" + type + "' is already provided; ignored");
         }
       } catch (ServiceConfigurationError | LinkageError e) {
         problems.add(origin + ": cannot load a provider: " + e.getMessage());

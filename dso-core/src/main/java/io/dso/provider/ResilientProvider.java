@@ -110,10 +110,11 @@ public final class ResilientProvider implements SecretProvider {
         throw pe;
       }
       // A provider bug: report its type only, library messages may quote payload bytes.
+      // A provider bug is deterministic: retrying only delays the error.
       throw new ProviderException(
           providerName,
           ref.name(),
-          true,
+          false,
           "provider '" + providerName + "' failed unexpectedly for secret '" + ref.name() + "' ("
               + e.getCause().getClass().getSimpleName() + ")",
           null);

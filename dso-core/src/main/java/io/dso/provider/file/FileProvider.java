@@ -44,9 +44,15 @@ final class FileProvider implements SecretProvider {
       if (Files.isRegularFile(plain)) {
         String text = Files.readString(plain, StandardCharsets.UTF_8);
         if (text.stripLeading().startsWith("{")) {
-          return PayloadJson.toPayload(PayloadJson.parse(text, name, ref.name(), "secret file " + plain), name, ref.name());
+          // A JSON object gives keys; anything else that merely starts with '{' (e.g. an LDAP
+          // "{SSHA}..." hash) is a plain value. Use a .json name to make invalid JSON an error.
+          try {
+            return PayloadJson.toPayload(PayloadJson.parse(text, name, ref.name(), "secret file " + plain), name, ref.name());
+          } catch (ProviderException notJson) {
+            // fall through to the plain value
+          }
         }
-        return new SecretPayload(Map.of("value", text.endsWith("\n") ? text.substring(0, text.length() - 1) : text));
+        return new SecretPayload(Map.of("value", withoutFinalNewline(text)));
       }
     } catch (IOException e) {
       throw new ProviderException(
@@ -57,5 +63,12 @@ final class FileProvider implements SecretProvider {
           name, ref.name(), false, "secrets directory " + dir + " does not exist; create it or fix 'dir' of provider '" + name + "'");
     }
     throw new SecretNotFoundException(name, ref.name(), "neither " + plain + " nor " + json + " exists");
+  }
+
+  static String withoutFinalNewline(String text) {
+    if (text.endsWith("\r\n")) {
+      return text.substring(0, text.length() - 2);
+    }
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
   }
 }
