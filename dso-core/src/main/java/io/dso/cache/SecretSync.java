@@ -79,7 +79,8 @@ public final class SecretSync {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       metrics.fetched(spec.provider(), false, took);
       String error = redactor.redact(e.getMessage());
-      boolean stale = cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
+      boolean stale = !(e instanceof SecretNotFoundException)
+          && cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
       LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
           spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
       audit.record(
@@ -88,6 +89,14 @@ public final class SecretSync {
               .withExtra("outcome", e instanceof SecretNotFoundException ? "not_found" : e.retryable() ? "unavailable" : "rejected")
               .withExtra("serving_stale", stale)
               .withExtra("duration_ms", took.toMillis()));
+      if (e instanceof SecretNotFoundException) {
+        // Deleted or revoked at the source: stop serving the old value.
+        cache.remove(spec.name()).ifPresent(gone -> {
+          metrics.forgetSecret(gone.provider(), gone.name());
+          audit.record(AuditEvent.audit("secret_purge", spec.provider(), spec.name(), "success")
+              .withExtra("reason", "not found in provider"));
+        });
+      }
       return new Result(spec, null, null, e);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -134,6 +143,11 @@ public final class SecretSync {
       return Optional.of(r.payload());
     }
     return cache.get(spec.name()).map(CachedSecret::payload);
+  }
+
+  /** The cached payload without fetching or counting a lookup (for reports). */
+  public Optional<SecretPayload> cached(String name) {
+    return cache.get(name).map(CachedSecret::payload);
   }
 
   /** Whether the cached entry has outlived {@code agent.refresh_interval}. */

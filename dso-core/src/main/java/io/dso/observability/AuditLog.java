@@ -57,6 +57,9 @@ public final class AuditLog implements AutoCloseable {
       if (!Files.exists(path)) {
         Files.createFile(
             path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } else if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // an existing log may have been created with a laxer umask: audit records are for its owner only
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
       }
       FileChannel channel =
           FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
