@@ -34,6 +34,8 @@ public final class DsoMetrics {
   private final Gauge lastSuccess;
   private final Gauge dockerUp;
   private final Gauge buildInfo;
+  private final Counter injections;
+  private final Gauge managedContainers;
 
   public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets) {
     fetches =
@@ -108,6 +110,22 @@ public final class DsoMetrics {
             .labelNames("version", "java_version")
             .register(registry);
     buildInfo.labelValues(version, Runtime.version().toString()).set(1);
+    injections =
+        Counter.builder()
+            .name("dso_secret_injections_total")
+            .help("Secret injections into containers, by mode (env, file) and status")
+            .labelNames("mode", "status")
+            .register(registry);
+    managedContainers =
+        Gauge.builder()
+            .name("dso_managed_containers")
+            .help("Running containers that receive at least one secret from this agent")
+            .register(registry);
+    for (String mode : List.of("env", "file")) {
+      for (String status : STATUSES) {
+        injections.labelValues(mode, status);
+      }
+    }
     for (String strategy : STRATEGIES) {
       for (String status : STATUSES) {
         rotations.labelValues(strategy, status);
@@ -157,6 +175,14 @@ public final class DsoMetrics {
 
   public void rotation(String strategy, boolean success) {
     rotations.labelValues(strategy, success ? "success" : "failed").inc();
+  }
+
+  public void injected(String mode, boolean success) {
+    injections.labelValues(mode, success ? "success" : "failed").inc();
+  }
+
+  public void managedContainers(int count) {
+    managedContainers.set(count);
   }
 
   public void dockerUp(boolean up) {
