@@ -7,6 +7,11 @@ import io.dso.config.ConfigLoader;
 import io.dso.config.DsoConfig;
 import io.dso.docker.DockerConnectivity;
 import io.dso.docker.DockerEngine;
+import io.dso.inject.FileInjector;
+import io.dso.inject.Reconciler;
+import io.dso.inject.Recreator;
+import io.dso.inject.SecretsDir;
+import io.dso.inject.VersionKey;
 import io.dso.observability.AuditEvent;
 import io.dso.observability.AuditLog;
 import io.dso.observability.DsoMetrics;
@@ -48,11 +53,13 @@ public final class Agent implements AutoCloseable {
   private final Poller poller;
   private final DockerEngine docker;
   private final DockerConnectivity dockerConnectivity;
+  private final Reconciler reconciler;
+  private volatile AutoCloseable events;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stoppedLatch = new CountDownLatch(1);
 
   private Agent(
-      DsoConfig config, AuditLog audit, Redactor redactor, ProviderCatalog catalog,
+      DsoConfig config, AgentOptions options, AuditLog audit, Redactor redactor, ProviderCatalog catalog,
       DockerEngine docker, Map<String, String> env, Clock clock, String version) {
     this.config = config;
     this.clock = clock;
@@ -67,6 +74,15 @@ public final class Agent implements AutoCloseable {
     this.poller = new Poller(config, sync);
     this.docker = docker;
     this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
+    boolean fileSecrets = config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.FILE);
+    FileInjector files = fileSecrets ? new FileInjector(SecretsDir.prepare(options.secretsDir(), options.root())) : null;
+    this.reconciler = new Reconciler(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
+        new Recreator(docker, config.agent().restartGracePeriod()), metrics, audit, redactor, clock, executor);
+    sync.onChange(change -> executor.submit(() -> {
+      if (dockerConnectivity.up()) {
+        reconciler.secretChanged(change.spec().name());
+      }
+    }));
   }
 
   /**
@@ -94,7 +110,7 @@ public final class Agent implements AutoCloseable {
             .withExtra("path", config.source().toString())
             .withExtra("providers", config.providers().size())
             .withExtra("secrets", config.secrets().size()));
-    return new Agent(config, audit, redactor, catalog, docker, env, clock, version);
+    return new Agent(config, options, audit, redactor, catalog, docker, env, clock, version);
   }
 
   public void start() {
@@ -108,9 +124,31 @@ public final class Agent implements AutoCloseable {
     }
     dockerConnectivity.start();
     poller.start();
+    events = docker.events(reconciler::onEvent, connected -> {
+      if (connected) {
+        executor.submit(this::reconcileAllWhenFetched);
+      }
+    });
     LOG.info(
         "agent started: {} provider(s), {} secret(s), config {}",
         config.providers().size(), config.secrets().size(), config.source());
+  }
+
+  /** Once every secret had its first fetch, brings every target container up to date. */
+  private void reconcileAllWhenFetched() {
+    try {
+      poller.awaitInitialFetch(Duration.ofSeconds(60));
+      reconciler.reconcileAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("reconciling containers failed: {}; will retry when Docker reconnects or a secret changes",
+          redactor.redact(String.valueOf(e.getMessage())));
+    }
+  }
+
+  public Reconciler reconciler() {
+    return reconciler;
   }
 
   public boolean awaitInitialFetch(Duration timeout) throws InterruptedException {
@@ -165,6 +203,13 @@ public final class Agent implements AutoCloseable {
     LOG.info("agent stopping");
     poller.close();
     dockerConnectivity.close();
+    if (events != null) {
+      try {
+        events.close();
+      } catch (Exception e) {
+        LOG.debug("closing the event stream: {}", e.getMessage());
+      }
+    }
     for (CachedSecret s : cache.purge()) {
       metrics.forgetSecret(s.provider(), s.name());
       audit.record(AuditEvent.audit("secret_purge", s.provider(), s.name(), "success"));

@@ -28,6 +28,9 @@ public final class ApiHandler extends Handler.Abstract.NonBlocking {
     if (!request.getMethod().equals("GET")) {
       return Responses.error(response, callback, 405, "method " + request.getMethod() + " not allowed on " + path);
     }
+    if (path.startsWith("/api/containers/")) {
+      return container(path.substring("/api/containers/".length()), response, callback);
+    }
     return switch (path) {
       case "/health" -> Responses.json(response, callback, 200, Map.of("status", "ok"));
       case "/ready" -> ready(response, callback);
@@ -49,6 +52,35 @@ public final class ApiHandler extends Handler.Abstract.NonBlocking {
       body.put("reason", "first fetch of every secret still in progress");
     }
     return Responses.json(response, callback, r.ready() ? 200 : 503, body);
+  }
+
+  private boolean container(String name, Response response, Callback callback) {
+    if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+      return Responses.error(response, callback, 400, "invalid container name or id '" + name + "'");
+    }
+    if (!agent.readiness().dockerUp()) {
+      return Responses.error(response, callback, 503, "Docker Engine unreachable at " + agent.readiness().dockerHost());
+    }
+    var report = agent.reconciler().describe(name);
+    if (report.isEmpty()) {
+      return Responses.error(response, callback, 404, "no container named or with id '" + name + "'");
+    }
+    List<Map<String, Object>> secrets = new ArrayList<>();
+    for (var e : report.get().secrets()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("secret", e.secret());
+      m.put("mode", e.mode());
+      m.put("path", e.path());
+      m.put("keys", e.keys());
+      m.put("version", e.version());
+      m.put("injected_at", e.injectedAt() == null ? null : e.injectedAt().toString());
+      secrets.add(m);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", report.get().id().substring(0, 12));
+    body.put("name", report.get().name());
+    body.put("secrets", secrets);
+    return Responses.json(response, callback, 200, body);
   }
 
   private boolean secrets(Response response, Callback callback) {

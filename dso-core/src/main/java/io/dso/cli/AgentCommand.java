@@ -54,6 +54,9 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--docker-host", description = "Docker daemon address (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
   String dockerHost;
 
+  @Option(names = "--secrets-dir", description = "tmpfs directory for file-mode secrets (default: /run/dso/secrets as root, mounted by the agent; else $XDG_RUNTIME_DIR/dso/secrets or /dev/shm/dso-$USER/secrets).")
+  Path secretsDir;
+
   @Option(names = "--plugins-dir", description = "Provider plugins, one sub-directory of jars each (default: the distribution's plugins/).")
   Path pluginsDir;
 
@@ -86,7 +89,9 @@ public final class AgentCommand implements Callable<Integer> {
       err.println("dso: error: " + e.getMessage());
       return 2;
     }
-    Path state = stateDir != null ? stateDir : StateDir.defaultFor(StateDir.runningAsRoot(), env);
+    boolean root = StateDir.runningAsRoot();
+    Path state = stateDir != null ? stateDir : StateDir.defaultFor(root, env);
+    Path secrets = secretsDir != null ? secretsDir : io.dso.inject.SecretsDir.defaultFor(root, env);
     Redactor redactor = new Redactor();
     Clock clock = Clock.systemUTC();
     AuditLog audit = auditLog == null ? AuditLog.toStream(System.out, clock, redactor) : AuditLog.toFile(auditLog, clock, redactor);
@@ -94,7 +99,8 @@ public final class AgentCommand implements Callable<Integer> {
     Agent agent;
     try {
       agent = Agent.create(
-          new AgentOptions(configFile, state, auditLog, docker.host(), pluginsDir != null ? pluginsDir : Plugins.defaultDir()),
+          new AgentOptions(configFile, state, auditLog, docker.host(),
+              pluginsDir != null ? pluginsDir : Plugins.defaultDir(), secrets.toAbsolutePath(), root),
           audit, redactor, docker, env, clock, VersionCommand.version());
     } catch (ConfigException e) {
       err.println(e.render());
