@@ -8,10 +8,11 @@ import io.dso.config.DsoConfig;
 import io.dso.docker.DockerConnectivity;
 import io.dso.docker.DockerEngine;
 import io.dso.inject.FileInjector;
-import io.dso.inject.Reconciler;
-import io.dso.inject.Recreator;
+import io.dso.inject.Injector;
 import io.dso.inject.SecretsDir;
 import io.dso.inject.VersionKey;
+import io.dso.rotation.RotationEngine;
+import io.dso.rotation.RotationJournal;
 import io.dso.observability.AuditEvent;
 import io.dso.observability.AuditLog;
 import io.dso.observability.DsoMetrics;
@@ -53,7 +54,8 @@ public final class Agent implements AutoCloseable {
   private final Poller poller;
   private final DockerEngine docker;
   private final DockerConnectivity dockerConnectivity;
-  private final Reconciler reconciler;
+  private final Injector injector;
+  private final RotationEngine rotations;
   private volatile AutoCloseable events;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch stoppedLatch = new CountDownLatch(1);
@@ -76,11 +78,13 @@ public final class Agent implements AutoCloseable {
     this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
     boolean fileSecrets = config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.FILE);
     FileInjector files = fileSecrets ? new FileInjector(SecretsDir.prepare(options.secretsDir(), options.root())) : null;
-    this.reconciler = new Reconciler(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
-        new Recreator(docker, config.agent().restartGracePeriod()), metrics, audit, redactor, clock, executor);
+    this.injector = new Injector(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
+        metrics, audit, redactor, clock);
+    this.rotations = new RotationEngine(config, docker, injector,
+        new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER")), metrics, audit, redactor, executor);
     sync.onChange(change -> executor.submit(() -> {
       if (dockerConnectivity.up()) {
-        reconciler.secretChanged(change.spec().name());
+        rotations.secretChanged(change.spec().name());
       }
     }));
   }
@@ -124,7 +128,7 @@ public final class Agent implements AutoCloseable {
     }
     dockerConnectivity.start();
     poller.start();
-    events = docker.events(reconciler::onEvent, connected -> {
+    events = docker.events(rotations::onEvent, connected -> {
       if (connected) {
         executor.submit(this::reconcileAllWhenFetched);
       }
@@ -138,7 +142,7 @@ public final class Agent implements AutoCloseable {
   private void reconcileAllWhenFetched() {
     try {
       poller.awaitInitialFetch(Duration.ofSeconds(60));
-      reconciler.reconcileAll();
+      rotations.reconcileAll();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -147,8 +151,8 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  public Reconciler reconciler() {
-    return reconciler;
+  public Injector injector() {
+    return injector;
   }
 
   public boolean awaitInitialFetch(Duration timeout) throws InterruptedException {

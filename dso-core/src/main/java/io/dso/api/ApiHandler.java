@@ -61,7 +61,7 @@ public final class ApiHandler extends Handler.Abstract.NonBlocking {
     if (!agent.readiness().dockerUp()) {
       return Responses.error(response, callback, 503, "Docker Engine unreachable at " + agent.readiness().dockerHost());
     }
-    var report = agent.reconciler().describe(name);
+    var report = agent.injector().describe(name);
     if (report.isEmpty()) {
       return Responses.error(response, callback, 404, "no container named or with id '" + name + "'");
     }

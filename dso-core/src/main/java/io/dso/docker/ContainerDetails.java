@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What the agent needs to know of one container. {@code health} is {@code healthy},
  * {@code unhealthy}, {@code starting} or null without a HEALTHCHECK; env entries are
- * {@code KEY=value} (they may hold secret values: never log them).
+ * {@code KEY=value} (they may hold secret values: never log them). {@code fixedHostPort}: a port
+ * binding names a host port, so two copies of the container cannot run at once.
  */
 public record ContainerDetails(
     String id,
@@ -23,7 +24,8 @@ public record ContainerDetails(
     String restartPolicy,
     boolean init,
     String networkMode,
-    Instant startedAt) {
+    Instant startedAt,
+    boolean fixedHostPort) {
 
   /** A mount as Docker reports it. */
   public record Mount(String type, String source, String destination, boolean readWrite) {}

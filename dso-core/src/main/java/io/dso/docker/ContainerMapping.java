@@ -59,7 +59,20 @@ final class ContainerMapping {
         host.getRestartPolicy() == null ? "" : Objects.requireNonNullElse(host.getRestartPolicy().getName(), ""),
         Boolean.TRUE.equals(host.getInit()),
         Objects.requireNonNullElse(host.getNetworkMode(), ""),
-        instant(state == null ? null : state.getStartedAt()));
+        instant(state == null ? null : state.getStartedAt()),
+        fixedHostPort(host));
+  }
+
+  /** A binding with an explicit, non-zero host port (ephemeral "0"/empty ports do not collide). */
+  static boolean fixedHostPort(com.github.dockerjava.api.model.HostConfig host) {
+    var bindings = host.getPortBindings();
+    if (bindings == null || bindings.getBindings() == null) {
+      return false;
+    }
+    return bindings.getBindings().values().stream()
+        .filter(Objects::nonNull)
+        .flatMap(java.util.Arrays::stream)
+        .anyMatch(b -> b.getHostPortSpec() != null && !b.getHostPortSpec().isBlank() && !"0".equals(b.getHostPortSpec()));
   }
 
   /** A Healthcheck whose test is {@code ["NONE"]} disables the image's check. */

@@ -35,6 +35,8 @@ public final class DsoMetrics {
   private final Gauge dockerUp;
   private final Gauge buildInfo;
   private final Counter injections;
+  private final Histogram rotationDuration;
+  private final Counter rollbacks;
   private final Gauge managedContainers;
 
   public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets) {
@@ -121,6 +123,25 @@ public final class DsoMetrics {
             .name("dso_managed_containers")
             .help("Running containers that receive at least one secret from this agent")
             .register(registry);
+    rotationDuration =
+        Histogram.builder()
+            .name("dso_rotation_duration_seconds")
+            .help("Duration of container rotations, health gate included, by strategy")
+            .unit(Unit.SECONDS)
+            .labelNames("strategy")
+            .classicUpperBounds(0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120)
+            .classicOnly()
+            .register(registry);
+    rollbacks =
+        Counter.builder()
+            .name("dso_rotation_rollbacks_total")
+            .help("Rotations that failed and restored the previous container, by strategy")
+            .labelNames("strategy")
+            .register(registry);
+    for (String strategy : STRATEGIES) {
+      rotationDuration.labelValues(strategy);
+      rollbacks.labelValues(strategy);
+    }
     for (String mode : List.of("env", "file")) {
       for (String status : STATUSES) {
         injections.labelValues(mode, status);
@@ -175,6 +196,15 @@ public final class DsoMetrics {
 
   public void rotation(String strategy, boolean success) {
     rotations.labelValues(strategy, success ? "success" : "failed").inc();
+  }
+
+  public void rotated(String strategy, boolean success, Duration took) {
+    rotation(strategy, success);
+    rotationDuration.labelValues(strategy).observe(took.toNanos() / 1e9);
+  }
+
+  public void rolledBack(String strategy) {
+    rollbacks.labelValues(strategy).inc();
   }
 
   public void injected(String mode, boolean success) {

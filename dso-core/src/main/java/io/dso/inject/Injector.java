@@ -1,0 +1,237 @@
+package io.dso.inject;
+
+import io.dso.cache.SecretSync;
+import io.dso.config.DsoConfig;
+import io.dso.config.InjectMode;
+import io.dso.config.SecretSpec;
+import io.dso.docker.ContainerChange;
+import io.dso.docker.ContainerDetails;
+import io.dso.docker.ContainerSummary;
+import io.dso.docker.DockerEngine;
+import io.dso.observability.AuditEvent;
+import io.dso.observability.AuditLog;
+import io.dso.observability.DsoMetrics;
+import io.dso.observability.Redactor;
+import io.dso.provider.SecretPayload;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works out, statelessly, what a container needs to hold the current version of its secrets: what
+ * it holds is read from Docker (labels, mounts) and the tmpfs directory, compared with the cache.
+ * File-mode changes are written in place right away; what needs a new container is returned as an
+ * {@link InjectionPlan} for the rotation engine to carry out.
+ */
+public final class Injector {
+  private static final Logger LOG = LoggerFactory.getLogger(Injector.class);
+
+  private final DsoConfig config;
+  private final DockerEngine docker;
+  private final SecretSync sync;
+  private final VersionKey key;
+  private final FileInjector files;
+  private final TargetResolver resolver;
+  private final DsoMetrics metrics;
+  private final AuditLog audit;
+  private final Redactor redactor;
+  private final Clock clock;
+
+  public Injector(
+      DsoConfig config, DockerEngine docker, SecretSync sync, VersionKey key, FileInjector files,
+      DsoMetrics metrics, AuditLog audit, Redactor redactor, Clock clock) {
+    this.config = config;
+    this.docker = docker;
+    this.sync = sync;
+    this.key = key;
+    this.files = files;
+    this.resolver = new TargetResolver(config);
+    this.metrics = metrics;
+    this.audit = audit;
+    this.redactor = redactor;
+    this.clock = clock;
+  }
+
+  /** Resolves a listed container; bad labels are reported (audited) and give null. */
+  public Target target(ContainerSummary c) {
+    TargetResolver.Resolution r = resolver.resolve(c);
+    if (r == null) {
+      return null;
+    }
+    if (r.error() != null) {
+      reportBadTarget(c.id(), r.error());
+      return null;
+    }
+    return r.target();
+  }
+
+  /**
+   * The plan for one running target container, after rewriting its stale secret files in place;
+   * empty when it is not a (valid) target or a secret cannot be had (reported).
+   */
+  public Optional<InjectionPlan> plan(String name) {
+    Optional<ContainerDetails> found = docker.inspect(name);
+    if (found.isEmpty() || !found.get().running() || Labels.temporaryName(found.get().name())) {
+      return Optional.empty();
+    }
+    ContainerDetails c = found.get();
+    Target target = target(new ContainerSummary(c.id(), c.name(), c.image(), c.labels(), "running"));
+    if (target == null) {
+      return Optional.empty();
+    }
+    Map<SecretSpec, SecretPayload> payloads = new LinkedHashMap<>();
+    for (SecretSpec s : target.secrets()) {
+      Optional<SecretPayload> p = sync.lookup(s);
+      if (p.isEmpty()) {
+        failed(c.id(), s, "secret '" + s.name() + "' has never been fetched successfully from provider '"
+            + s.provider() + "'; the container is left as it is until it is");
+        return Optional.empty();
+      }
+      payloads.put(s, p.get());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> labels = new HashMap<>();
+    List<ContainerChange.BindMount> binds = new ArrayList<>();
+    List<SecretSpec> needNew = new ArrayList<>();
+    List<SecretSpec> rewritten = new ArrayList<>();
+    List<SecretSpec> never = new ArrayList<>();
+    labels.put(Labels.MANAGED, "true");
+    try {
+      for (var e : payloads.entrySet()) {
+        SecretSpec s = e.getKey();
+        String version = key.version(s, e.getValue());
+        if (s.inject().mode() == InjectMode.ENV) {
+          env.putAll(Materials.env(s, e.getValue()));
+          String held = c.labels().get(Labels.ENV_PREFIX + s.name());
+          labels.put(Labels.ENV_PREFIX + s.name(), version);
+          if (!version.equals(held)) {
+            needNew.add(s);
+            if (held == null) {
+              never.add(s);
+            }
+          }
+        } else {
+          String source = files.dataDir(c.name(), s.name()).toString();
+          boolean mounted = c.mounts().stream()
+              .anyMatch(m -> m.destination().equals(s.inject().path()) && m.source().equals(source));
+          boolean current = files.meta(c.name(), s.name()).map(m -> m.version().equals(version)).orElse(false);
+          if (!current) {
+            files.write(c.name(), s, e.getValue(), version, clock.instant());
+          }
+          labels.put(Labels.FILE_PREFIX + s.name(), s.inject().path());
+          binds.add(new ContainerChange.BindMount(source, s.inject().path(), true));
+          if (!mounted) {
+            needNew.add(s);
+            never.add(s);
+          } else if (!current) {
+            rewritten.add(s);
+            injected(c.id(), s, "in place");
+          }
+        }
+      }
+    } catch (InjectionException ex) {
+      failed(c.id(), null, ex.getMessage());
+      return Optional.empty();
+    }
+    Set<String> stale = new HashSet<>();
+    c.labels().keySet().stream()
+        .filter(k -> (k.startsWith(Labels.ENV_PREFIX) || k.startsWith(Labels.FILE_PREFIX)) && !labels.containsKey(k))
+        .forEach(stale::add);
+    return Optional.of(new InjectionPlan(c, target, new ContainerChange(env, labels, stale, binds), needNew, rewritten, never));
+  }
+
+  /** Records that {@code s} reached container {@code containerId}; {@code how}: recreated, in place, rolling... */
+  public void injected(String containerId, SecretSpec s, String how) {
+    String mode = mode(s);
+    metrics.injected(mode, true);
+    audit.record(new AuditEvent("audit", "secret_inject", AuditEvent.SYSTEM, s.provider(), s.name(), null, "success", Map.of())
+        .withContainer(containerId)
+        .withExtra("mode", mode)
+        .withExtra("how", how));
+  }
+
+  /** Records a failed injection; {@code s} may be null when the failure is the container's. */
+  public void failed(String containerId, SecretSpec s, String error) {
+    if (s != null) {
+      metrics.injected(mode(s), false);
+    }
+    String safe = redactor.redact(error);
+    LOG.warn("container {}: {}", containerId.substring(0, Math.min(12, containerId.length())), safe);
+    audit.record(new AuditEvent("audit", "secret_inject", AuditEvent.SYSTEM, s == null ? null : s.provider(),
+            s == null ? null : s.name(), null, "failed", Map.of())
+        .withContainer(containerId)
+        .withExtra("error", safe));
+  }
+
+  private static String mode(SecretSpec s) {
+    return s.inject().mode() == InjectMode.ENV ? "env" : "file";
+  }
+
+  private void reportBadTarget(String containerId, String error) {
+    LOG.warn("{} (left untouched)", error);
+    audit.record(new AuditEvent("audit", "secret_inject", AuditEvent.SYSTEM, null, null, null, "failed", Map.of())
+        .withContainer(containerId)
+        .withExtra("error", error));
+  }
+
+  /** Removes the secret files of a container that no longer exists. */
+  public void containerRemoved(String name) {
+    if (files != null && docker.inspect(name).isEmpty()) {
+      files.wipe(name);
+    }
+  }
+
+  /** Removes the secret directories of every container not in {@code all}. */
+  public void sweep(List<ContainerSummary> all) {
+    if (files == null) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    all.forEach(c -> names.add(c.name()));
+    for (String dir : files.containers()) {
+      if (!names.contains(dir)) {
+        files.wipe(dir);
+        LOG.info("removed secret files of container {} (it no longer exists)", dir);
+      }
+    }
+  }
+
+  /** Describes what the agent injected into a container, from its labels and the tmpfs meta. */
+  public Optional<ContainerReport> describe(String name) {
+    Optional<ContainerDetails> found = docker.inspect(name);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ContainerDetails c = found.get();
+    List<ContainerReport.Entry> entries = new ArrayList<>();
+    c.labels().forEach((k, v) -> {
+      if (k.startsWith(Labels.ENV_PREFIX)) {
+        String secret = k.substring(Labels.ENV_PREFIX.length());
+        List<String> keys = config.secret(secret).map(this::envKeys).orElse(List.of());
+        entries.add(new ContainerReport.Entry(secret, "env", null, keys, v.substring(0, Math.min(12, v.length())), c.startedAt()));
+      } else if (k.startsWith(Labels.FILE_PREFIX) && files != null) {
+        String secret = k.substring(Labels.FILE_PREFIX.length());
+        var meta = files.meta(c.name(), secret);
+        entries.add(new ContainerReport.Entry(secret, "file", v, meta.map(FileInjector.Meta::files).orElse(List.of()),
+            meta.map(m -> m.version().substring(0, 12)).orElse(null), meta.map(FileInjector.Meta::injectedAt).orElse(null)));
+      }
+    });
+    entries.sort(java.util.Comparator.comparing(ContainerReport.Entry::secret));
+    return Optional.of(new ContainerReport(c.id(), c.name(), entries));
+  }
+
+  private List<String> envKeys(SecretSpec s) {
+    if (!s.mappings().isEmpty()) {
+      return List.copyOf(s.mappings().values());
+    }
+    return sync.cached(s.name()).map(p -> List.copyOf(p.values().keySet())).orElse(List.of());
+  }
+}

@@ -1,0 +1,96 @@
+package io.dso.rotation;
+
+import io.dso.docker.ContainerChange;
+import io.dso.docker.ContainerDetails;
+import io.dso.docker.DockerEngine;
+import io.dso.inject.Labels;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * create {@code X_dso_new} (stopped) -> stop X (grace) -> rename X to {@code X_dso_old} -> rename
+ * new to X -> start -> health gate -> remove old. On failure the new container goes and the old
+ * one, kept stopped until the gate passed, is renamed back and started: the previous version returns.
+ */
+final class RestartStrategy implements RotationStrategy {
+  private final DockerEngine docker;
+  private final HealthGate gate;
+  private final Duration grace;
+
+  RestartStrategy(DockerEngine docker, HealthGate gate, Duration grace) {
+    this.docker = docker;
+    this.gate = gate;
+    this.grace = grace;
+  }
+
+  @Override
+  public String name() {
+    return "restart";
+  }
+
+  @Override
+  public boolean replacesContainer() {
+    return true;
+  }
+
+  @Override
+  public String rotate(ContainerDetails old, ContainerChange change, RotationJournal journal) {
+    String name = old.name();
+    RotationJournal.Entry j = journal.begin(name, name(), old.id(), Instant.now().toString());
+    String step = "create";
+    String newId = null;
+    boolean oldRenamed = false;
+    try {
+      docker.inspect(name + Labels.NEW_SUFFIX).ifPresent(left -> docker.remove(left.id(), true));
+      newId = docker.createClone(old.id(), name + Labels.NEW_SUFFIX, change);
+      j = journal.step(j, "created", newId);
+      step = "stop";
+      docker.stop(old.id(), grace);
+      j = journal.step(j, "stopped_old", null);
+      step = "rename-old";
+      docker.rename(old.id(), name + Labels.OLD_SUFFIX);
+      oldRenamed = true;
+      j = journal.step(j, "renamed_old", null);
+      step = "rename-new";
+      docker.rename(newId, name);
+      j = journal.step(j, "renamed_new", null);
+      step = "start";
+      docker.start(newId);
+      j = journal.step(j, "started", null);
+      step = "health";
+      gate.await(newId);
+      j = journal.step(j, "healthy", null);
+    } catch (HealthGate.Failed | RuntimeException e) {
+      boolean restored = rollback(old, newId, oldRenamed);
+      journal.finish(j);
+      throw new RotationFailedException(name, step, restored, e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      boolean restored = rollback(old, newId, oldRenamed);
+      journal.finish(j);
+      throw new RotationFailedException(name, step, restored, "interrupted (agent stopping)", e);
+    }
+    try {
+      docker.remove(old.id(), true);
+      j = journal.step(j, "removed_old", null);
+    } finally {
+      journal.finish(j);
+    }
+    return newId;
+  }
+
+  private boolean rollback(ContainerDetails old, String newId, boolean oldRenamed) {
+    try {
+      if (newId != null) {
+        docker.remove(newId, true);
+      }
+      if (oldRenamed) {
+        docker.rename(old.id(), old.name());
+      }
+      docker.start(old.id());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

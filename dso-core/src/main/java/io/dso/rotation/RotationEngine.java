@@ -1,0 +1,252 @@
+package io.dso.rotation;
+
+import io.dso.config.DsoConfig;
+import io.dso.config.SecretSpec;
+import io.dso.docker.ContainerDetails;
+import io.dso.docker.ContainerEvent;
+import io.dso.docker.ContainerSummary;
+import io.dso.docker.DockerEngine;
+import io.dso.inject.InjectionPlan;
+import io.dso.inject.Injector;
+import io.dso.inject.Labels;
+import io.dso.inject.Target;
+import io.dso.observability.AuditEvent;
+import io.dso.observability.AuditLog;
+import io.dso.observability.DsoMetrics;
+import io.dso.observability.Redactor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out injection plans with each container's strategy: at most {@code max_parallel}
+ * rotations at once, one per container; a change arriving during a container's rotation queues
+ * exactly one follow-up, which works from the newest value.
+ */
+public final class RotationEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(RotationEngine.class);
+
+  /** Why a container is looked at: a secret changed, or Docker told us about it. */
+  public enum Reason { CHANGE, CONTAINER }
+
+  private final DockerEngine docker;
+  private final Injector injector;
+  private final RotationJournal journal;
+  private final RotationRecovery recovery;
+  private final Strategies strategies;
+  private final DsoMetrics metrics;
+  private final AuditLog audit;
+  private final Redactor redactor;
+  private final ExecutorService executor;
+  private final Semaphore parallel;
+  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+  /** Per-container state: whether a rotation runs and whether another was asked for meanwhile. */
+  private static final class Slot {
+    boolean running;
+    Reason pending;
+  }
+
+  public RotationEngine(
+      DsoConfig config, DockerEngine docker, Injector injector, RotationJournal journal, DsoMetrics metrics,
+      AuditLog audit, Redactor redactor, ExecutorService executor) {
+    this.docker = docker;
+    this.injector = injector;
+    this.journal = journal;
+    this.recovery = new RotationRecovery(docker, journal);
+    this.strategies = new Strategies(config, docker, audit);
+    this.metrics = metrics;
+    this.audit = audit;
+    this.redactor = redactor;
+    this.executor = executor;
+    this.parallel = new Semaphore(config.agent().rotation().maxParallel());
+  }
+
+  /** Recovers interrupted rotations, then brings every target up to date; returns when all are done. */
+  public void reconcileAll() {
+    recovery.recover();
+    List<ContainerSummary> all = docker.list(true);
+    injector.sweep(all);
+    awaitAll(requestTargets(all, s -> true, Reason.CONTAINER));
+  }
+
+  /** After {@code secret} changed: every container holding it, in a stable (name) order. */
+  public void secretChanged(String secret) {
+    awaitAll(requestTargets(docker.list(false), s -> s.name().equals(secret), Reason.CHANGE));
+  }
+
+  public void onEvent(ContainerEvent e) {
+    if (e.name() == null || Labels.temporaryName(e.name())) {
+      return;
+    }
+    switch (e.action()) {
+      case "start", "rename" -> request(e.name(), Reason.CONTAINER);
+      case "destroy" -> executor.submit(() -> injector.containerRemoved(e.name()));
+      default -> { }
+    }
+  }
+
+  private List<java.util.concurrent.Future<?>> requestTargets(
+      List<ContainerSummary> containers, java.util.function.Predicate<SecretSpec> which, Reason reason) {
+    List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+    int managed = 0;
+    List<ContainerSummary> sorted = containers.stream().sorted(Comparator.comparing(ContainerSummary::name)).toList();
+    for (ContainerSummary c : sorted) {
+      Target t = injector.target(c);
+      if (t == null) {
+        continue;
+      }
+      managed++;
+      if (t.secrets().stream().anyMatch(which)) {
+        work.add(request(c.name(), reason));
+      }
+    }
+    metrics.managedContainers(managed);
+    return work;
+  }
+
+  /** Asks for a rotation of {@code name}; returns a future that ends when this request is served. */
+  public java.util.concurrent.Future<?> request(String name, Reason reason) {
+    Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+    synchronized (slot) {
+      if (slot.running) {
+        // Coalesce: one follow-up, and a CHANGE outranks a container event.
+        slot.pending = slot.pending == Reason.CHANGE ? Reason.CHANGE : reason;
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+      slot.running = true;
+    }
+    return executor.submit(() -> drain(name, slot, reason));
+  }
+
+  private void drain(String name, Slot slot, Reason first) {
+    Reason reason = first;
+    while (true) {
+      try {
+        parallel.acquire();
+        try {
+          rotate(name, reason);
+        } finally {
+          parallel.release();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        synchronized (slot) {
+          slot.running = false;
+        }
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("container {}: {}", name, redactor.redact(String.valueOf(e.getMessage())));
+      }
+      synchronized (slot) {
+        if (slot.pending == null) {
+          slot.running = false;
+          return;
+        }
+        reason = slot.pending;
+        slot.pending = null;
+      }
+    }
+  }
+
+  private void rotate(String name, Reason reason) {
+    Optional<InjectionPlan> found = injector.plan(name);
+    if (found.isEmpty() || found.get().upToDate()) {
+      return;
+    }
+    InjectionPlan plan = found.get();
+    ContainerDetails c = plan.container();
+    RotationStrategy strategy = strategies.choose(plan);
+    if (plan.needsNewContainer() && !strategy.replacesContainer()) {
+      if (plan.firstInjectionOnly()) {
+        // Values that were never in the container can only arrive in a new one.
+        strategy = strategies.replacing(c, plan);
+      } else {
+        notDelivered(plan, strategy, reason);
+        return;
+      }
+    }
+    if (!plan.needsNewContainer() && strategy.name().equals("none")) {
+      if (reason == Reason.CHANGE) {
+        record(plan, strategy, c.id(), true, Duration.ZERO, null);
+      }
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      String servingId = strategy.rotate(c, plan.change(), journal);
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      for (SecretSpec s : plan.needNewContainer()) {
+        injector.injected(servingId, s, strategy.name());
+      }
+      if (!plan.firstInjectionOnly()) {
+        record(plan, strategy, servingId, true, took, null);
+      }
+      LOG.info("container {} rotated with strategy {} in {} ms", name, strategy.name(), took.toMillis());
+    } catch (RotationFailedException e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      String reasonText = redactor.redact(e.reason());
+      LOG.warn("{}", redactor.redact(e.getMessage()));
+      if (strategy.replacesContainer()) {
+        metrics.rolledBack(strategy.name());
+        audit.record(AuditEvent.audit("rotation_rollback", first(plan).provider(), first(plan).name(), e.rolledBack() ? "success" : "failed")
+            .withContainer(c.id())
+            .withExtra("strategy", strategy.name())
+            .withExtra("step", e.step())
+            .withExtra("error", reasonText));
+      }
+      for (SecretSpec s : plan.needNewContainer()) {
+        injector.failed(c.id(), s, e.getMessage());
+      }
+      record(plan, strategy, c.id(), false, took, reasonText);
+    }
+  }
+
+  private void notDelivered(InjectionPlan plan, RotationStrategy strategy, Reason reason) {
+    if (reason != Reason.CHANGE) {
+      return;
+    }
+    String why = "strategy " + strategy.name() + " cannot deliver env values to a running container; the container keeps"
+        + " the previous version (use rolling or restart for env-injected secrets, or inject: file)";
+    LOG.warn("container {}: {}", plan.container().name(), why);
+    record(plan, strategy, plan.container().id(), strategy.name().equals("none"), Duration.ZERO,
+        strategy.name().equals("none") ? null : why);
+  }
+
+  private void record(InjectionPlan plan, RotationStrategy strategy, String containerId, boolean ok, Duration took, String error) {
+    metrics.rotated(strategy.name(), ok, took);
+    for (SecretSpec s : plan.changed()) {
+      AuditEvent e = AuditEvent.audit("secret_rotate", s.provider(), s.name(), ok ? "success" : "failed")
+          .withContainer(containerId)
+          .withExtra("strategy", strategy.name())
+          .withExtra("duration_ms", took.toMillis());
+      audit.record(error == null ? e : e.withExtra("error", error));
+    }
+  }
+
+  private static SecretSpec first(InjectionPlan plan) {
+    return plan.changed().isEmpty() ? plan.target().secrets().getFirst() : plan.changed().getFirst();
+  }
+
+  private static void awaitAll(List<java.util.concurrent.Future<?>> work) {
+    for (var f : work) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        LOG.error("rotation task failed: {}", e.getCause().getClass().getSimpleName());
+      }
+    }
+  }
+
+}

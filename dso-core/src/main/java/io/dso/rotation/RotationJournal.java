@@ -1,0 +1,117 @@
+package io.dso.rotation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dso.DsoException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file per rotation in progress ({@code <state>/rotations/<container>.json}), rewritten and
+ * fsync'd after every step, so that after a crash the agent knows how far each rotation got. Holds
+ * names, ids and steps only; never a secret value.
+ */
+public final class RotationJournal {
+  private static final Logger LOG = LoggerFactory.getLogger(RotationJournal.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A rotation's progress: which container, strategy, the old and new container ids, the last step done. */
+  public record Entry(String container, String strategy, String oldId, String newId, String step, String startedAt) {
+    Entry at(String newStep, String id) {
+      return new Entry(container, strategy, oldId, id == null ? newId : id, newStep, startedAt);
+    }
+  }
+
+  private final Path dir;
+  /** {@code strategy:step} after which the process halts: a seam for crash tests, empty in production. */
+  private final String crashAfter;
+
+  public RotationJournal(Path stateDir, String crashAfter) {
+    this.dir = stateDir.resolve("rotations");
+    this.crashAfter = crashAfter == null ? "" : crashAfter;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new DsoException("cannot create rotation journal directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (!this.crashAfter.isEmpty()) {
+      LOG.warn("fault injection active: the agent halts after rotation step {}", this.crashAfter);
+    }
+  }
+
+  public Entry begin(String container, String strategy, String oldId, String startedAt) {
+    Entry e = new Entry(container, strategy, oldId, null, "begin", startedAt);
+    write(e);
+    return e;
+  }
+
+  /** Records that {@code step} is done (and the new container's id once known). */
+  public Entry step(Entry e, String step, String newId) {
+    Entry next = e.at(step, newId);
+    write(next);
+    if (crashAfter.equals(e.strategy() + ":" + step)) {
+      LOG.warn("fault injection: halting after {}:{}", e.strategy(), step);
+      Runtime.getRuntime().halt(137);
+    }
+    return next;
+  }
+
+  public void finish(Entry e) {
+    try {
+      Files.deleteIfExists(file(e.container()));
+    } catch (IOException ex) {
+      LOG.warn("cannot delete journal of {}: {}", e.container(), ex.getMessage());
+    }
+  }
+
+  public List<Entry> pending() {
+    List<Entry> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          out.add(JSON.readValue(p.toFile(), Entry.class));
+        } catch (IOException ex) {
+          LOG.warn("ignoring unreadable rotation journal {}: {}", p, ex.getMessage());
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException ex) {
+      LOG.warn("cannot list rotation journal {}: {}", dir, ex.getMessage());
+    }
+    return out;
+  }
+
+  private Path file(String container) {
+    return dir.resolve(container + ".json");
+  }
+
+  private void write(Entry e) {
+    Path target = file(e.container());
+    Path tmp = dir.resolve("." + e.container() + ".tmp");
+    try {
+      byte[] bytes = JSON.writeValueAsBytes(e);
+      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING))) {
+        ch.write(ByteBuffer.wrap(bytes));
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      }
+    } catch (IOException ex) {
+      throw new DsoException("cannot write rotation journal " + target + ": " + ex.getMessage()
+          + "; check free space and permissions of --state-dir", ex);
+    }
+  }
+}

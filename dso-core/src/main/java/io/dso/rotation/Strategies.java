@@ -1,0 +1,73 @@
+package io.dso.rotation;
+
+import io.dso.config.DsoConfig;
+import io.dso.config.SecretSpec;
+import io.dso.docker.ContainerDetails;
+import io.dso.docker.DockerEngine;
+import io.dso.inject.InjectionPlan;
+import io.dso.inject.Labels;
+import io.dso.observability.AuditEvent;
+import io.dso.observability.AuditLog;
+import java.time.Duration;
+
+/**
+ * Picks a container's strategy: its {@code dso.update.strategy} label, else the first changed
+ * secret's {@code rotation.strategy}/{@code reload_strategy}, else {@code agent.rotation.strategy};
+ * {@code auto} is scored by {@link StrategyDecision} and the decision audited.
+ */
+final class Strategies {
+  private final DsoConfig config;
+  private final DockerEngine docker;
+  private final AuditLog audit;
+  private final HealthGate gate;
+  private final Duration grace;
+
+  Strategies(DsoConfig config, DockerEngine docker, AuditLog audit) {
+    this.config = config;
+    this.docker = docker;
+    this.audit = audit;
+    this.gate = new HealthGate(docker, config.agent().rotation().healthCheckTimeout());
+    this.grace = config.agent().restartGracePeriod();
+  }
+
+  RotationStrategy choose(InjectionPlan plan) {
+    ContainerDetails c = plan.container();
+    SecretSpec driver = plan.changed().isEmpty() ? plan.target().secrets().getFirst() : plan.changed().getFirst();
+    String name = c.labels().get(Labels.STRATEGY);
+    if (name == null) {
+      name = driver.rotationStrategy();
+    }
+    if (name == null && driver.reloadStrategy() != null) {
+      name = driver.reloadStrategy().type();
+    }
+    if (name == null) {
+      name = config.agent().rotation().strategy();
+    }
+    if (name.equals("auto")) {
+      StrategyDecision d = StrategyDecision.of(c);
+      audit.record(AuditEvent.audit("strategy_decision", driver.provider(), driver.name(), "success")
+          .withContainer(c.id())
+          .withExtra("strategy", d.strategy())
+          .withExtra("score", d.score())
+          .withExtra("reasons", String.join("; ", d.reasons())));
+      name = d.strategy();
+    }
+    return build(name, driver);
+  }
+
+  /** For a first injection under signal/none: the auto decision between rolling and restart, unaudited. */
+  RotationStrategy replacing(ContainerDetails c, InjectionPlan plan) {
+    return build(StrategyDecision.of(c).strategy(), plan.target().secrets().getFirst());
+  }
+
+  private RotationStrategy build(String name, SecretSpec driver) {
+    return switch (name) {
+      case "rolling" -> RotationStrategy.rolling(docker, gate, grace);
+      case "restart" -> RotationStrategy.restart(docker, gate, grace);
+      case "signal" -> RotationStrategy.signal(docker,
+          driver.reloadStrategy() != null && driver.reloadStrategy().signal() != null ? driver.reloadStrategy().signal() : "SIGHUP");
+      case "none" -> RotationStrategy.none();
+      default -> throw new IllegalStateException("unknown strategy '" + name + "' (validated earlier)");
+    };
+  }
+}
