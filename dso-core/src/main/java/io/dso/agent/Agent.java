@@ -18,7 +18,10 @@ import io.dso.observability.DsoMetrics;
 import io.dso.observability.Redactor;
 import io.dso.provider.ProviderCatalog;
 import io.dso.provider.ProviderRegistry;
+import io.dso.trigger.ChangeGate;
+import io.dso.trigger.FetchLimiter;
 import io.dso.trigger.Poller;
+import io.dso.trigger.WebhookTrigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +55,10 @@ public final class Agent implements AutoCloseable {
   private final ProviderRegistry providers;
   private final SecretSync sync;
   private final Poller poller;
+  private final WebhookTrigger webhook;
+  private final ChangeGate gate;
+  private final ScheduledExecutorService gateScheduler =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("change-gate").factory());
   private final DockerEngine docker;
   private final DockerConnectivity dockerConnectivity;
   private final Reconciler reconciler;
@@ -71,18 +79,25 @@ public final class Agent implements AutoCloseable {
     metrics.registerProviders(config.providers().keySet());
     this.providers = ProviderRegistry.open(config, catalog, env, clock, executor, Thread::sleep);
     this.sync = new SecretSync(config, providers, cache, metrics, audit, redactor, clock);
-    this.poller = new Poller(config, sync);
+    // --- triggers: limiter, adaptive poller, cooldown/debounce gate, webhook (see io.dso.trigger) ---
+    FetchLimiter limiter = new FetchLimiter();
+    this.poller = new Poller(config, sync, limiter, metrics);
+    this.webhook = new WebhookTrigger(config, sync, limiter, audit, metrics, executor, System::nanoTime);
+    // --- end triggers ---
     this.docker = docker;
     this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
     boolean fileSecrets = config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.FILE);
     FileInjector files = fileSecrets ? new FileInjector(SecretsDir.prepare(options.secretsDir(), options.root())) : null;
     this.reconciler = new Reconciler(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
         new Recreator(docker, config.agent().restartGracePeriod()), metrics, audit, redactor, clock, executor);
-    sync.onChange(change -> executor.submit(() -> {
+    // --- triggers: every detected change passes the cooldown/debounce gate before it reaches containers ---
+    this.gate = new ChangeGate(config.agent().rotation().cooldown(), clock, gateScheduler, secret -> executor.submit(() -> {
       if (dockerConnectivity.up()) {
-        reconciler.secretChanged(change.spec().name());
+        reconciler.secretChanged(secret);
       }
     }));
+    sync.onChange(change -> gate.changed(change.spec().name()));
+    // --- end triggers ---
   }
 
   /**
@@ -195,6 +210,11 @@ public final class Agent implements AutoCloseable {
     return sync;
   }
 
+  /** The secret-update webhook logic behind {@code POST /api/events/secret-update}. */
+  public WebhookTrigger webhook() {
+    return webhook;
+  }
+
   /** Stops everything, purges the cache and audits {@code agent_stop}; safe to call twice. */
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {
@@ -202,6 +222,8 @@ public final class Agent implements AutoCloseable {
     }
     LOG.info("agent stopping");
     poller.close();
+    gate.close();
+    gateScheduler.shutdownNow();
     dockerConnectivity.close();
     if (events != null) {
       try {
