@@ -79,9 +79,14 @@ public final class WebhookTrigger {
     this.tokenDigest = webhook.authToken() == null ? null : sha256(webhook.authToken());
   }
 
+  /** The answer to a body the HTTP layer stopped reading past {@link #MAX_BODY}. */
+  public Outcome tooLarge() {
+    return answer(413, error("body larger than " + MAX_BODY + " bytes"), 0);
+  }
+
   public Outcome handle(String authorization, byte[] body, String remoteAddress) {
     if (body.length > MAX_BODY) {
-      return answer(413, error("body larger than " + MAX_BODY + " bytes"), 0);
+      return tooLarge();
     }
     if (!bucket.tryAcquire()) {
       long wait = Math.max(1, (bucket.nanosUntilAvailable() + 999_999_999L) / 1_000_000_000L);
