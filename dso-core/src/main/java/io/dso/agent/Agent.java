@@ -11,15 +11,18 @@ import io.dso.inject.FileInjector;
 import io.dso.inject.Injector;
 import io.dso.inject.SecretsDir;
 import io.dso.inject.VersionKey;
-import io.dso.rotation.RotationEngine;
-import io.dso.rotation.RotationJournal;
 import io.dso.observability.AuditEvent;
 import io.dso.observability.AuditLog;
 import io.dso.observability.DsoMetrics;
 import io.dso.observability.Redactor;
 import io.dso.provider.ProviderCatalog;
 import io.dso.provider.ProviderRegistry;
+import io.dso.rotation.RotationEngine;
+import io.dso.rotation.RotationJournal;
+import io.dso.trigger.ChangeGate;
+import io.dso.trigger.FetchLimiter;
 import io.dso.trigger.Poller;
+import io.dso.trigger.WebhookTrigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,6 +56,10 @@ public final class Agent implements AutoCloseable {
   private final ProviderRegistry providers;
   private final SecretSync sync;
   private final Poller poller;
+  private final WebhookTrigger webhook;
+  private final ChangeGate gate;
+  private final ScheduledExecutorService gateScheduler =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("change-gate").factory());
   private final DockerEngine docker;
   private final DockerConnectivity dockerConnectivity;
   private final Injector injector;
@@ -73,7 +81,11 @@ public final class Agent implements AutoCloseable {
     metrics.registerProviders(config.providers().keySet());
     this.providers = ProviderRegistry.open(config, catalog, env, clock, executor, Thread::sleep);
     this.sync = new SecretSync(config, providers, cache, metrics, audit, redactor, clock);
-    this.poller = new Poller(config, sync);
+    // --- triggers: limiter, adaptive poller, cooldown/debounce gate, webhook (see io.dso.trigger) ---
+    FetchLimiter limiter = new FetchLimiter();
+    this.poller = new Poller(config, sync, limiter, metrics);
+    this.webhook = new WebhookTrigger(config, sync, limiter, audit, metrics, executor, System::nanoTime);
+    // --- end triggers ---
     this.docker = docker;
     this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
     boolean fileSecrets = config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.FILE);
@@ -82,11 +94,13 @@ public final class Agent implements AutoCloseable {
         metrics, audit, redactor, clock);
     this.rotations = new RotationEngine(config, docker, injector,
         new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER")), metrics, audit, redactor, executor);
-    sync.onChange(change -> executor.submit(() -> {
+    // Every detected change passes the cooldown/debounce gate before it reaches containers.
+    this.gate = new ChangeGate(config.agent().rotation().cooldown(), clock, gateScheduler, secret -> executor.submit(() -> {
       if (dockerConnectivity.up()) {
-        rotations.secretChanged(change.spec().name());
+        rotations.secretChanged(secret);
       }
     }));
+    sync.onChange(change -> gate.changed(change.spec().name()));
   }
 
   /**
@@ -199,6 +213,11 @@ public final class Agent implements AutoCloseable {
     return sync;
   }
 
+  /** The secret-update webhook logic behind {@code POST /api/events/secret-update}. */
+  public WebhookTrigger webhook() {
+    return webhook;
+  }
+
   /** Stops everything, purges the cache and audits {@code agent_stop}; safe to call twice. */
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {
@@ -206,6 +225,8 @@ public final class Agent implements AutoCloseable {
     }
     LOG.info("agent stopping");
     poller.close();
+    gate.close();
+    gateScheduler.shutdownNow();
     dockerConnectivity.close();
     if (events != null) {
       try {

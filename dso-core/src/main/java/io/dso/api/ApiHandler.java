@@ -12,19 +12,37 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The agent's REST API on loopback: {@code /health}, {@code /ready} and {@code /api/secrets}
- * (names, versions and fetch times; never values).
+ * The agent's REST API on loopback: {@code /health}, {@code /ready}, {@code /api/secrets} (names,
+ * versions and fetch times; never values), {@code /api/containers/<name>} and the events endpoints.
+ * Blocking (not NonBlocking): the webhook reads a body and event streams live long, so Jetty runs
+ * requests on the agent's virtual threads.
  */
-public final class ApiHandler extends Handler.Abstract.NonBlocking {
+public final class ApiHandler extends Handler.Abstract {
   private final Agent agent;
+  private final EventFeed feed = new EventFeed();
+  private final EventsEndpoints events;
 
   public ApiHandler(Agent agent) {
     this.agent = agent;
+    this.events = new EventsEndpoints(agent.webhook(), feed);
+    agent.audit().subscribe(feed);
   }
 
   @Override
-  public boolean handle(Request request, Response response, Callback callback) {
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
+    if (path.equals("/api/events/secret-update")) {
+      if (!request.getMethod().equals("POST")) {
+        return Responses.error(response, callback, 405, "use POST on " + path);
+      }
+      return events.secretUpdate(request, response, callback);
+    }
+    if (path.equals("/api/events") && request.getMethod().equals("GET")) {
+      return events.recent(request, response, callback);
+    }
+    if (path.equals("/api/events/stream") && request.getMethod().equals("GET")) {
+      return events.stream(request, response, callback);
+    }
     if (!request.getMethod().equals("GET")) {
       return Responses.error(response, callback, 405, "method " + request.getMethod() + " not allowed on " + path);
     }
@@ -35,8 +53,15 @@ public final class ApiHandler extends Handler.Abstract.NonBlocking {
       case "/health" -> Responses.json(response, callback, 200, Map.of("status", "ok"));
       case "/ready" -> ready(response, callback);
       case "/api/secrets" -> secrets(response, callback);
-      default -> Responses.error(response, callback, 404, "no such endpoint: " + path + " (try /health, /ready, /api/secrets)");
+      default -> Responses.error(response, callback, 404, "no such endpoint: " + path + " (try /health, /ready, /api/secrets, /api/events)");
     };
+  }
+
+  /** Ends open event streams so that the server stops promptly. */
+  @Override
+  protected void doStop() throws Exception {
+    feed.close();
+    super.doStop();
   }
 
   private boolean ready(Response response, Callback callback) {

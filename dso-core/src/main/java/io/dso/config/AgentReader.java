@@ -20,6 +20,12 @@ final class AgentReader {
 
   private final Values values;
   private final Problems problems;
+  // Where watch.mode and webhook.enabled were written, for the cross-check of the two.
+  private Node modeNode;
+  private String modePath;
+  private Node enabledNode;
+  private String enabledPath;
+  private boolean webhookRequested;
 
   AgentReader(Values values) {
     this.values = values;
@@ -40,6 +46,7 @@ final class AgentReader {
     WatchSettings watch = watch(m);
     WebhookSettings webhook = webhook(m);
     RotationSettings rotation = rotation(m);
+    checkWatchAndWebhook(watch, webhook);
     Duration grace = d.restartGracePeriod();
     YamlMap restart = section(m, "restart_strategy", RESTART_KEYS);
     if (restart != null) {
@@ -54,9 +61,29 @@ final class AgentReader {
     if (m == null) {
       return d;
     }
+    if (m.has("mode")) {
+      modeNode = m.get("mode");
+      modePath = m.path("mode");
+    }
     String mode = m.has("mode") ? values.choice(m.get("mode"), m.path("mode"), List.of("polling", "event", "hybrid")) : null;
     Duration interval = or(duration(m, "polling_interval", Duration.ofSeconds(1)), d.pollingInterval());
     return new WatchSettings(mode == null ? d.mode() : WatchMode.valueOf(mode.toUpperCase(Locale.ROOT)), interval);
+  }
+
+  /**
+   * Event and hybrid mode rely on the webhook (nothing else would see a change of a watched secret
+   * in event mode), and polling mode does not serve it: both mismatches are problems, not surprises.
+   */
+  private void checkWatchAndWebhook(WatchSettings watch, WebhookSettings webhook) {
+    if (watch.mode() != WatchMode.POLLING && !webhookRequested && modeNode != null) {
+      problems.add(modeNode, modePath,
+          "mode " + watch.mode().name().toLowerCase(Locale.ROOT) + " needs the webhook; set agent.webhook.enabled: true"
+              + " with an auth_token, or use mode: polling");
+    }
+    if (watch.mode() == WatchMode.POLLING && webhook.enabled()) {
+      problems.add(enabledNode, enabledPath,
+          "the webhook is only served in event or hybrid mode; set agent.watch.mode: hybrid, or enabled: false");
+    }
   }
 
   private WebhookSettings webhook(YamlMap agent) {
@@ -65,6 +92,11 @@ final class AgentReader {
       return WebhookSettings.DEFAULT;
     }
     boolean enabled = or(bool(m, "enabled"), false);
+    webhookRequested = enabled;
+    if (m.has("enabled")) {
+      enabledNode = m.get("enabled");
+      enabledPath = m.path("enabled");
+    }
     String token = m.has("auth_token") ? values.string(m.get("auth_token"), m.path("auth_token")) : null;
     if (enabled && (token == null || token.isEmpty())) {
       if (!m.has("auth_token") || token != null) {

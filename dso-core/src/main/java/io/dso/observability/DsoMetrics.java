@@ -38,6 +38,11 @@ public final class DsoMetrics {
   private final Histogram rotationDuration;
   private final Counter rollbacks;
   private final Gauge managedContainers;
+  private final Counter webhookRequests;
+  private final Gauge pollInterval;
+
+  /** Webhook answers pre-created at 0, so that a flood shows up as a rate, not a new series. */
+  public static final List<String> WEBHOOK_STATUSES = List.of("202", "400", "401", "403", "404", "413", "429");
 
   public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets) {
     fetches =
@@ -142,6 +147,20 @@ public final class DsoMetrics {
       rotationDuration.labelValues(strategy);
       rollbacks.labelValues(strategy);
     }
+    webhookRequests =
+        Counter.builder()
+            .name("dso_webhook_requests_total")
+            .help("Requests to POST /api/events/secret-update, by HTTP status answered")
+            .labelNames("status")
+            .register(registry);
+    WEBHOOK_STATUSES.forEach(webhookRequests::labelValues);
+    pollInterval =
+        Gauge.builder()
+            .name("dso_poll_interval_seconds")
+            .help("Current (adaptive) interval between two fetches of each secret, before jitter")
+            .unit(Unit.SECONDS)
+            .labelNames("secret")
+            .register(registry);
     for (String mode : List.of("env", "file")) {
       for (String status : STATUSES) {
         injections.labelValues(mode, status);
@@ -213,6 +232,14 @@ public final class DsoMetrics {
 
   public void managedContainers(int count) {
     managedContainers.set(count);
+  }
+
+  public void webhookRequest(int status) {
+    webhookRequests.labelValues(Integer.toString(status)).inc();
+  }
+
+  public void pollInterval(String secret, Duration interval) {
+    pollInterval.labelValues(secret).set(interval.toNanos() / 1e9);
   }
 
   public void dockerUp(boolean up) {

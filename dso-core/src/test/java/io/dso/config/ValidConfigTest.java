@@ -149,6 +149,7 @@ class ValidConfigTest {
     DsoConfig config = new ConfigLoader(Map.of("T", "CANARY-7f3a9c"), new StubProviderTypes()).parse("""
         provider: env
         agent:
+          watch: { mode: hybrid }
           webhook: { enabled: true, auth_token: "${T}" }
         """, Path.of("dso.yaml"));
 
