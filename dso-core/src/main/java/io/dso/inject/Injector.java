@@ -73,6 +73,12 @@ public final class Injector {
     return r.target();
   }
 
+  /** Whether a listed container is a valid target, without reporting anything (for counting). */
+  public boolean isTarget(ContainerSummary c) {
+    TargetResolver.Resolution r = resolver.resolve(c);
+    return r != null && r.error() == null;
+  }
+
   /**
    * The plan for one running target container, after rewriting its stale secret files in place;
    * empty when it is not a (valid) target or a secret cannot be had (reported).

@@ -88,10 +88,22 @@ public final class RotationEngine {
       return;
     }
     switch (e.action()) {
-      case "start", "rename" -> request(e.name(), Reason.CONTAINER);
-      case "destroy" -> executor.submit(() -> injector.containerRemoved(e.name()));
+      case "start", "rename" -> {
+        request(e.name(), Reason.CONTAINER);
+        executor.submit(this::recountManaged);
+      }
+      case "destroy" -> executor.submit(() -> {
+        injector.containerRemoved(e.name());
+        recountManaged();
+      });
+      case "die" -> executor.submit(this::recountManaged);
       default -> { }
     }
+  }
+
+  /** Keeps dso_managed_containers true between full reconciles, as containers come and go. */
+  private void recountManaged() {
+    metrics.managedContainers((int) docker.list(false).stream().filter(injector::isTarget).count());
   }
 
   private List<java.util.concurrent.Future<?>> requestTargets(
