@@ -113,6 +113,26 @@ final class AgentProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGKILL (the launcher execs java, so this is the agent's JVM itself); waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("agent gone after SIGKILL").isTrue();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** The value of one series (name plus labels, exactly as exposed) in a /metrics body; NaN if absent. */
+  static double metric(String body, String series) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+      }
+    }
+    return Double.NaN;
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {
