@@ -123,14 +123,31 @@ public final class Reconciler {
       return;
     }
     switch (e.action()) {
-      case "start", "rename" -> executor.submit(() -> reconcile(e.name()));
+      case "start", "rename" -> executor.submit(() -> {
+        reconcile(e.name());
+        recountManaged();
+      });
       case "destroy" -> executor.submit(() -> {
         if (files != null && docker.inspect(e.name()).isEmpty()) {
           files.wipe(e.name());
         }
+        recountManaged();
       });
+      case "die" -> executor.submit(this::recountManaged);
       default -> { }
     }
+  }
+
+  /** Sets the managed-containers gauge from the running containers, after an event changed them. */
+  private void recountManaged() {
+    int managed = 0;
+    for (ContainerSummary c : docker.list(false)) {
+      TargetResolver.Resolution r = resolver.resolve(c);
+      if (r != null && r.error() == null) {
+        managed++;
+      }
+    }
+    metrics.managedContainers(managed);
   }
 
   /** Reconciles one container by name; safe to call concurrently (serialized per name). */
