@@ -154,6 +154,16 @@ final class DockerCli implements AutoCloseable {
     return psAll(part).stream().map(l -> l.split(" ")[0]).sorted().toList();
   }
 
+  /**
+   * Waits (bounded) until {@code name} is the only container whose name contains it: a replacement
+   * removes the {@code _dso_old} container just after starting the new one.
+   */
+  void awaitSole(String name) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        org.assertj.core.api.Assertions.assertThat(namesLike(name)).as("exactly one container named " + name)
+            .containsExactly(name));
+  }
+
   String dataRoot() {
     return ok("info", "--format", "{{.DockerRootDir}}");
   }

@@ -106,7 +106,7 @@ class EnvAndFileInjectionIT {
       Path source = Path.of(mount.path("Source").asText());
       assertThat(source.startsWith(shm)).as(source + " below --secrets-dir " + shm).isTrue();
       assertThat(Files.getFileStore(source).type()).isEqualTo("tmpfs");
-      assertThat(docker.namesLike(fileName)).containsExactly(fileName);
+      docker.awaitSole(fileName);
       assertThat(DockerCli.labels(file1)).containsEntry("dso.file." + fileSecret, "/run/secrets/app");
 
       // Docker's data root: the env canary is there (env is visible, as the README warns), the file one never
@@ -203,7 +203,7 @@ class EnvAndFileInjectionIT {
     assertThat(now.path("HostConfig").path("RestartPolicy").path("Name").asText()).isEqualTo("unless-stopped");
     assertThat(now.path("HostConfig").path("NetworkMode").asText()).isEqualTo("none");
     assertThat(now.path("HostConfig").path("Init").asBoolean()).isTrue();
-    assertThat(docker.namesLike(name)).as("exactly one container named " + name).containsExactly(name);
+    docker.awaitSole(name);
   }
 
   private static JsonNode mountAt(JsonNode inspect, String destination) {
