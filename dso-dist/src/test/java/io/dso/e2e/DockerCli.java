@@ -28,38 +28,38 @@ import java.util.stream.Stream;
  * removed on {@link #close}, with the agent's {@code _dso_new}/{@code _dso_old} variants), containers
  * with network {@code none} and {@code --init}, inspect helpers and a tmpfs directory for secrets.
  */
-final class DockerCli implements AutoCloseable {
-  static final String BUSYBOX = "dso-test/busybox:1";
-  static final String HEALTHY = "dso-test/busybox-hc:1";
+public final class DockerCli implements AutoCloseable {
+  public static final String BUSYBOX = "dso-test/busybox:1";
+  public static final String HEALTHY = "dso-test/busybox-hc:1";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a CLI call returned. */
-  record Result(int exit, String out, String err) {
-    boolean ok() {
+  public record Result(int exit, String out, String err) {
+    public boolean ok() {
       return exit == 0;
     }
   }
 
-  final String host;
-  final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  public final String host;
+  public final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final List<String> names = new ArrayList<>();
 
-  DockerCli() {
+  public DockerCli() {
     this(DockerRig.dockerHost());
   }
 
-  DockerCli(String host) {
+  public DockerCli(String host) {
     this.host = host;
   }
 
   /** A unique container name, removed (with its temporary variants) on close. */
-  String name(String base) {
+  public String name(String base) {
     String n = "dso-e2e-" + base + "-" + suffix;
     names.add(n);
     return n;
   }
 
-  Result run(String... args) {
+  public Result run(String... args) {
     List<String> argv = new ArrayList<>();
     argv.add("docker");
     argv.addAll(Arrays.asList(args));
@@ -94,7 +94,7 @@ final class DockerCli implements AutoCloseable {
   }
 
   /** Runs a CLI command that must succeed; returns its trimmed stdout. */
-  String ok(String... args) {
+  public String ok(String... args) {
     Result r = run(args);
     if (!r.ok()) {
       throw new AssertionError("docker " + String.join(" ", args) + " failed (" + r.exit() + "): " + r.err() + r.out());
@@ -103,7 +103,7 @@ final class DockerCli implements AutoCloseable {
   }
 
   /** {@code docker run -d --name NAME --network none --init OPTS IMAGE CMD...}; returns the id. */
-  String runDetached(String name, List<String> opts, String image, String... cmd) {
+  public String runDetached(String name, List<String> opts, String image, String... cmd) {
     List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "none", "--init"));
     args.addAll(opts);
     args.add(image);
@@ -111,14 +111,14 @@ final class DockerCli implements AutoCloseable {
     return ok(args.toArray(String[]::new));
   }
 
-  String exec(String container, String... cmd) {
+  public String exec(String container, String... cmd) {
     List<String> args = new ArrayList<>(List.of("exec", container));
     args.addAll(Arrays.asList(cmd));
     return ok(args.toArray(String[]::new));
   }
 
   /** The env of a running container as {@code docker exec env} shows it. */
-  Map<String, String> execEnv(String container) {
+  public Map<String, String> execEnv(String container) {
     Map<String, String> env = new LinkedHashMap<>();
     for (String line : exec(container, "env").split("\n")) {
       int eq = line.indexOf('=');
@@ -129,7 +129,7 @@ final class DockerCli implements AutoCloseable {
     return env;
   }
 
-  JsonNode inspect(String container) {
+  public JsonNode inspect(String container) {
     try {
       return JSON.readTree(ok("inspect", "--type", "container", container)).get(0);
     } catch (IOException e) {
@@ -137,20 +137,20 @@ final class DockerCli implements AutoCloseable {
     }
   }
 
-  static Map<String, String> labels(JsonNode inspect) {
+  public static Map<String, String> labels(JsonNode inspect) {
     Map<String, String> labels = new LinkedHashMap<>();
     inspect.path("Config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 
   /** Every container (any state) whose name contains {@code part}, as {@code name state}. */
-  List<String> psAll(String part) {
+  public List<String> psAll(String part) {
     String out = ok("ps", "-a", "--filter", "name=" + part, "--format", "{{.Names}} {{.State}}");
     return out.isEmpty() ? List.of() : List.of(out.split("\n"));
   }
 
   /** Names of every container (any state) whose name contains {@code part}. */
-  List<String> namesLike(String part) {
+  public List<String> namesLike(String part) {
     return psAll(part).stream().map(l -> l.split(" ")[0]).sorted().toList();
   }
 
@@ -158,18 +158,18 @@ final class DockerCli implements AutoCloseable {
    * Waits (bounded) until {@code name} is the only container whose name contains it: a replacement
    * removes the {@code _dso_old} container just after starting the new one.
    */
-  void awaitSole(String name) {
+  public void awaitSole(String name) {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
         org.assertj.core.api.Assertions.assertThat(namesLike(name)).as("exactly one container named " + name)
             .containsExactly(name));
   }
 
-  String dataRoot() {
+  public String dataRoot() {
     return ok("info", "--format", "{{.DockerRootDir}}");
   }
 
   /** Regular files below {@code root} (links not followed) whose bytes contain {@code needle}. */
-  static List<Path> filesContaining(Path root, String needle) throws IOException {
+  public static List<Path> filesContaining(Path root, String needle) throws IOException {
     byte[] n = needle.getBytes(StandardCharsets.UTF_8);
     List<Path> hits = new ArrayList<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -209,13 +209,13 @@ final class DockerCli implements AutoCloseable {
   }
 
   /** A fresh directory on the /dev/shm tmpfs, for --secrets-dir. */
-  static Path shmDir() throws IOException {
+  public static Path shmDir() throws IOException {
     Path dir = Path.of("/dev/shm", "dso-it-" + UUID.randomUUID().toString().substring(0, 8));
     Files.createDirectories(dir);
     return dir;
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
