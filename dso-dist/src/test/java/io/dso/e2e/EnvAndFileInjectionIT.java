@@ -171,6 +171,12 @@ class EnvAndFileInjectionIT {
           .allSatisfy(r -> assertThat(r.path("status").asText()).isEqualTo("success"))
           .allSatisfy(r -> assertThat(r.path("container_id").asText()).matches("[0-9a-f]{12}"));
 
+      // a removed container's secret files are wiped from the tmpfs
+      assertThat(shm.resolve(fileName)).isDirectory();
+      docker.ok("rm", "-f", fileName);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(shm.resolve(fileName)).doesNotExist());
+      assertThat(source).doesNotExist();
+
       agent.terminate();
     } finally {
       DockerCli.deleteTree(shm);
