@@ -18,16 +18,16 @@ import java.util.Map;
  * The real agent started through the repository's {@code ./dso} launcher, with its stdout, stderr
  * and audit log captured in files, and stopped with SIGTERM.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  final Path dir;
-  final int metricsPort;
-  final int apiPort;
-  final Path stdout;
-  final Path stderr;
-  final Path audit;
-  final Path stateDir;
+  public final Path dir;
+  public final int metricsPort;
+  public final int apiPort;
+  public final Path stdout;
+  public final Path stderr;
+  public final Path audit;
+  public final Path stateDir;
   private final Process process;
 
   private AgentProcess(Path dir, int metricsPort, int apiPort, Process process) {
@@ -41,13 +41,13 @@ final class AgentProcess implements AutoCloseable {
     this.stateDir = dir.resolve("state");
   }
 
-  static Path repoRoot() {
+  public static Path repoRoot() {
     String root = System.getProperty("dso.root");
     Path p = root != null ? Path.of(root) : Path.of("..");
     return p.toAbsolutePath().normalize();
   }
 
-  static AgentProcess start(Path dir, Path config, int metricsPort, int apiPort, Map<String, String> env, String... extra)
+  public static AgentProcess start(Path dir, Path config, int metricsPort, int apiPort, Map<String, String> env, String... extra)
       throws IOException {
     List<String> args = new ArrayList<>(List.of(
         "agent", "-c", config.toString(),
@@ -60,7 +60,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Starts {@code ./dso <args>} in {@code dir}. */
-  static AgentProcess startRaw(Path dir, int metricsPort, int apiPort, Map<String, String> env, String... args)
+  public static AgentProcess startRaw(Path dir, int metricsPort, int apiPort, Map<String, String> env, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(repoRoot().resolve("dso").toString());
@@ -76,7 +76,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Waits until /metrics answers, failing with the agent's stderr if it dies or hangs. */
-  void awaitMetrics(Duration timeout) throws Exception {
+  public void awaitMetrics(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -94,14 +94,14 @@ final class AgentProcess implements AutoCloseable {
     throw new AssertionError("agent /metrics did not answer within " + timeout + ":\n" + Files.readString(stderr));
   }
 
-  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+  public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** Sends SIGTERM and returns how long the agent took to exit. */
-  Duration terminate() throws InterruptedException {
+  public Duration terminate() throws InterruptedException {
     long t0 = System.nanoTime();
     process.destroy();
     boolean exited = process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -109,8 +109,28 @@ final class AgentProcess implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
+  }
+
+  /** SIGKILL (the launcher execs java, so this is the agent's JVM itself); waits until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("agent gone after SIGKILL").isTrue();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The value of one series (name plus labels, exactly as exposed) in a /metrics body; NaN if absent. */
+  public static double metric(String body, String series) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+      }
+    }
+    return Double.NaN;
   }
 
   @Override
