@@ -194,4 +194,28 @@ class RotationRecoveryDockerTest {
     recovery.recover();
     assertOnly(x, fresh);
   }
+
+  // ---- one half already gone (removed by hand, or by another agent's recovery): never remove the last one ----
+
+  @Test
+  void restartAfterStartedWithTheOldGone_keepsTheNewInsteadOfLeavingNothing() {
+    String x = cli.name("l");
+    String old = cli.createHealthy(x + "_dso_old");
+    String fresh = cli.runHealthy(x);
+    entry(x, "restart", old, fresh, "started");
+    cli.ok("rm", "-f", old);
+    recovery.recover();
+    assertOnly(x, fresh);
+  }
+
+  @Test
+  void rollingAfterRenamedOldWithTheNewGone_restoresTheOld() {
+    String x = cli.name("m");
+    String old = cli.runHealthy(x + "_dso_old");
+    String fresh = cli.runHealthy(x + "_dso_new");
+    entry(x, "rolling", old, fresh, "renamed_old");
+    cli.ok("rm", "-f", fresh);
+    recovery.recover();
+    assertOnly(x, old);
+  }
 }
