@@ -43,11 +43,13 @@ class SignalStrategyDockerTest {
     String x = cli.name("sig");
     // no --init: sh is PID 1 and traps the signal itself
     cli.ok("run", "-d", "--name", x, "--network", "none", RigCli.BUSYBOX,
-        "sh", "-c", "trap 'echo got-USR1 >> /tmp/sig' USR1; while true; do sleep 0.2; done");
+        "sh", "-c", "trap 'echo got-USR1 >> /tmp/sig' USR1; touch /tmp/ready; while true; do sleep 0.2; done");
+    // a signal sent before the trap is installed is ignored by PID 1: wait for it
+    await().atMost(Duration.ofSeconds(10)).until(() -> cli.run("exec", x, "test", "-e", "/tmp/ready").exit() == 0);
     ContainerDetails c = docker.inspect(x).orElseThrow();
     String id = RotationStrategy.signal(docker, "SIGUSR1").rotate(c, NO_CHANGE, new RotationJournal(state, null));
     assertThat(id).isEqualTo(c.id());
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(cli.run("exec", x, "cat", "/tmp/sig").out()).isEqualTo("got-USR1"));
   }
 

@@ -126,6 +126,27 @@ final class RotationFixture implements AutoCloseable {
     return runDetached(name, all, image, cmd);
   }
 
+  /** A fresh directory on /dev/shm (tmpfs) for --secrets-dir; deleted on close. */
+  Path shmDir() {
+    try {
+      Path d = Files.createTempDirectory(Path.of("/dev/shm"), "dso-rot-" + suffix);
+      shm.add(d);
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private final List<Path> shm = new ArrayList<>();
+  private final List<String> volumes = new ArrayList<>();
+
+  /** A unique named volume, removed on close. */
+  String volume(String base) {
+    String v = "dso-rot-" + base + "-" + suffix;
+    volumes.add(v);
+    return v;
+  }
+
   JsonNode inspect(String container) {
     try {
       return JSON.readTree(ok("inspect", "--type", "container", container)).get(0);
@@ -284,6 +305,14 @@ final class RotationFixture implements AutoCloseable {
     for (String n : names) {
       for (String v : List.of(n, n + "_dso_new", n + "_dso_old")) {
         run("rm", "-f", v);
+      }
+    }
+    volumes.forEach(v -> run("volume", "rm", "-f", v));
+    for (Path d : shm) {
+      try (var walk = Files.walk(d)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // best effort
       }
     }
   }
