@@ -48,6 +48,8 @@ public final class RotationEngine {
   private final ExecutorService executor;
   private final Semaphore parallel;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  /** Per container, the labels (secret versions) of the last rotation that failed: not retried on mere container events. */
+  private final Map<String, Map<String, String>> failedTo = new ConcurrentHashMap<>();
 
   /** Per-container state: whether a rotation runs and whether another was asked for meanwhile. */
   private static final class Slot {
@@ -176,6 +178,13 @@ public final class RotationEngine {
     }
     InjectionPlan plan = found.get();
     ContainerDetails c = plan.container();
+    Map<String, String> wanted = plan.change().setLabels();
+    if (reason == Reason.CONTAINER && wanted.equals(failedTo.get(name))) {
+      // The rotation's own rename/start events must not retry a version that just failed (and stop the
+      // serving container again, for ever); the next change of the secret tries again.
+      LOG.debug("container {}: not retrying the rotation that failed on a container event", name);
+      return;
+    }
     RotationStrategy strategy = strategies.choose(plan);
     if (plan.needsNewContainer() && !strategy.replacesContainer()) {
       if (plan.firstInjectionOnly()) {
@@ -203,9 +212,11 @@ public final class RotationEngine {
         record(plan, strategy, servingId, true, took, null);
       }
       LOG.info("container {} rotated with strategy {} in {} ms", name, strategy.name(), took.toMillis());
+      failedTo.remove(name);
     } catch (RotationFailedException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       String reasonText = redactor.redact(e.reason());
+      failedTo.put(name, wanted);
       LOG.warn("{}", redactor.redact(e.getMessage()));
       if (strategy.replacesContainer()) {
         metrics.rolledBack(strategy.name());

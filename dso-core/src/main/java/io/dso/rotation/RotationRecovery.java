@@ -50,6 +50,14 @@ public final class RotationRecovery {
     boolean forward = e.strategy().equals("rolling")
         ? Set.of("renamed_old", "renamed_new", "stopped_old", "removed_old").contains(e.step())
         : Set.of("healthy", "removed_old").contains(e.step());
+    boolean oldSurvives = e.oldId() != null && docker.inspect(e.oldId()).isPresent();
+    boolean newSurvives = newId.isPresent() && docker.inspect(newId.get()).isPresent();
+    // Never remove the only version left: if one half is gone, the other one serves.
+    if (!oldSurvives && newSurvives) {
+      forward = true;
+    } else if (oldSurvives && !newSurvives) {
+      forward = false;
+    }
     if (forward) {
       newId.ifPresent(id -> {
         docker.rename(id, name);

@@ -133,6 +133,14 @@ public final class AgentProcess implements AutoCloseable {
     return Double.NaN;
   }
 
+  /** Waits up to {@code timeout} for the agent to exit on its own; its exit code, or empty while it still runs. */
+  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    if (process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      return java.util.OptionalInt.of(process.exitValue());
+    }
+    return java.util.OptionalInt.empty();
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {
