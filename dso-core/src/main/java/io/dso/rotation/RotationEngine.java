@@ -34,8 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class RotationEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RotationEngine.class);
 
-  /** Why a container is looked at: a secret changed, or Docker told us about it. */
-  public enum Reason { CHANGE, CONTAINER }
+  /** Why a container is looked at: a secret changed, Docker told us about it, or a failed attempt is retried. */
+  public enum Reason { CHANGE, CONTAINER, RETRY }
+
+  /** A rotation that failed for a reason other than health is retried, with backoff, at most this often. */
+  static final int MAX_RETRIES = 6;
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
   private final DockerEngine docker;
   private final Injector injector;
@@ -50,6 +54,7 @@ public final class RotationEngine {
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   /** Per container, the labels (secret versions) of the last rotation that failed: not retried on mere container events. */
   private final Map<String, Map<String, String>> failedTo = new ConcurrentHashMap<>();
+  private final Map<String, Integer> retries = new ConcurrentHashMap<>();
 
   /** Per-container state: whether a rotation runs and whether another was asked for meanwhile. */
   private static final class Slot {
@@ -63,7 +68,7 @@ public final class RotationEngine {
     this.docker = docker;
     this.injector = injector;
     this.journal = journal;
-    this.recovery = new RotationRecovery(docker, journal);
+    this.recovery = new RotationRecovery(docker, journal, injector::isTarget);
     this.strategies = new Strategies(config, docker, audit);
     this.metrics = metrics;
     this.audit = audit;
@@ -127,13 +132,26 @@ public final class RotationEngine {
     return work;
   }
 
+  /** CHANGE > RETRY > CONTAINER: a container event must not mask a change or a due retry. */
+  private static boolean outranks(Reason a, Reason b) {
+    return rank(a) > rank(b);
+  }
+
+  private static int rank(Reason r) {
+    return switch (r) {
+      case CHANGE -> 2;
+      case RETRY -> 1;
+      case CONTAINER -> 0;
+    };
+  }
+
   /** Asks for a rotation of {@code name}; returns a future that ends when this request is served. */
   public java.util.concurrent.Future<?> request(String name, Reason reason) {
     Slot slot = slots.computeIfAbsent(name, n -> new Slot());
     synchronized (slot) {
       if (slot.running) {
-        // Coalesce: one follow-up, and a CHANGE outranks a container event.
-        slot.pending = slot.pending == Reason.CHANGE ? Reason.CHANGE : reason;
+        // Coalesce: one follow-up, for the strongest reason asked.
+        slot.pending = slot.pending == null || outranks(reason, slot.pending) ? reason : slot.pending;
         return java.util.concurrent.CompletableFuture.completedFuture(null);
       }
       slot.running = true;
@@ -179,6 +197,9 @@ public final class RotationEngine {
     InjectionPlan plan = found.get();
     ContainerDetails c = plan.container();
     Map<String, String> wanted = plan.change().setLabels();
+    if (reason == Reason.CHANGE) {
+      retries.remove(name);
+    }
     if (reason == Reason.CONTAINER && wanted.equals(failedTo.get(name))) {
       // The rotation's own rename/start events must not retry a version that just failed (and stop the
       // serving container again, for ever); the next change of the secret tries again.
@@ -213,6 +234,7 @@ public final class RotationEngine {
       }
       LOG.info("container {} rotated with strategy {} in {} ms", name, strategy.name(), took.toMillis());
       failedTo.remove(name);
+      retries.remove(name);
     } catch (RotationFailedException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       String reasonText = redactor.redact(e.reason());
@@ -230,7 +252,34 @@ public final class RotationEngine {
         injector.failed(c.id(), s, e.getMessage());
       }
       record(plan, strategy, c.id(), false, took, reasonText);
+      if (!e.step().equals("health")) {
+        scheduleRetry(name);
+      }
     }
+  }
+
+  /**
+   * A failure outside the health gate (a Docker error, a name taken, a container removed under us)
+   * may pass: try again after 5 s, 10 s, 20 s... at most {@link #MAX_RETRIES} times. A version that
+   * failed its health gate is not retried until the secret changes again.
+   */
+  private void scheduleRetry(String name) {
+    int attempt = retries.merge(name, 1, Integer::sum);
+    if (attempt > MAX_RETRIES) {
+      LOG.error("container {}: giving up after {} retries; the next change of its secrets tries again", name, MAX_RETRIES);
+      retries.remove(name);
+      return;
+    }
+    Duration wait = FIRST_RETRY.multipliedBy(1L << (attempt - 1));
+    LOG.info("container {}: retrying the rotation in {} s (attempt {}/{})", name, wait.toSeconds(), attempt, MAX_RETRIES);
+    executor.submit(() -> {
+      try {
+        Thread.sleep(wait);
+        request(name, Reason.RETRY);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+    });
   }
 
   private void notDelivered(InjectionPlan plan, RotationStrategy strategy, Reason reason) {

@@ -24,10 +24,22 @@ public final class RotationRecovery {
 
   private final DockerEngine docker;
   private final RotationJournal journal;
+  private final java.util.function.Predicate<ContainerSummary> ours;
 
+  /** Recovery of every {@code _dso_new}/{@code _dso_old} leftover on the daemon (tests, single-agent hosts). */
   public RotationRecovery(DockerEngine docker, RotationJournal journal) {
+    this(docker, journal, c -> true);
+  }
+
+  /**
+   * @param ours whether a leftover, seen under its base name with its own labels, is one of this
+   *     agent's targets: another agent's rotation in flight, or a user's container that merely ends
+   *     in {@code _dso_old}, is never touched
+   */
+  public RotationRecovery(DockerEngine docker, RotationJournal journal, java.util.function.Predicate<ContainerSummary> ours) {
     this.docker = docker;
     this.journal = journal;
+    this.ours = ours;
   }
 
   /** Returns a line per action taken, for logs and tests. */
@@ -94,6 +106,9 @@ public final class RotationRecovery {
         continue;
       }
       String base = n.substring(0, n.length() - Labels.NEW_SUFFIX.length());
+      if (!ours.test(new ContainerSummary(c.id(), base, c.image(), c.labels(), "running"))) {
+        continue;
+      }
       ContainerSummary current = byName.get(base);
       if (current != null) {
         docker.remove(c.id(), true);

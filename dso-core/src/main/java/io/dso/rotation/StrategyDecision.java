@@ -18,7 +18,7 @@ public record StrategyDecision(String strategy, int score, List<String> reasons)
       "postgres", "mysql", "mariadb", "mongo", "redis", "elasticsearch", "opensearch", "rabbitmq", "kafka",
       "zookeeper", "etcd", "consul", "cassandra", "influxdb", "minio", "clickhouse", "neo4j", "couchdb");
   /** Names Docker generates (adjective_surname) and Compose generates (project-service-N). */
-  private static final Pattern GENERATED_NAME = Pattern.compile("[a-z]+_[a-z]+|.+[-_]\\d+");
+  private static final Pattern GENERATED_NAME = Pattern.compile("[a-z]+_[a-z]+\\d*|.+[-_]\\d+");
 
   public StrategyDecision {
     reasons = List.copyOf(reasons);
