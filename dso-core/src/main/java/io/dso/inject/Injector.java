@@ -44,6 +44,7 @@ public final class Injector {
   private final AuditLog audit;
   private final Redactor redactor;
   private final Clock clock;
+  private final Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public Injector(
       DsoConfig config, DockerEngine docker, SecretSync sync, VersionKey key, FileInjector files,
@@ -182,6 +183,13 @@ public final class Injector {
   }
 
   private void reportBadTarget(String containerId, String error) {
+    // Once per container and problem: every event of a mislabelled container would repeat it.
+    if (reported.size() > 10_000) {
+      reported.clear();
+    }
+    if (!reported.add(containerId + "|" + error)) {
+      return;
+    }
     LOG.warn("{} (left untouched)", error);
     audit.record(new AuditEvent("audit", "secret_inject", AuditEvent.SYSTEM, null, null, null, "failed", Map.of())
         .withContainer(containerId)

@@ -41,8 +41,10 @@ public final class HealthGate {
     Long runningSince = null;
     while (true) {
       Optional<ContainerDetails> d = docker.inspect(id);
-      if (d.isEmpty()) {
-        throw new Failed("the new container disappeared");
+      if (d.isEmpty() || "removing".equals(d.get().status())) {
+        // Removed under us (by an operator or another tool): not the new version's fault.
+        throw new io.dso.DsoException("the new container " + id.substring(0, Math.min(12, id.length()))
+            + " was removed during the health gate");
       }
       ContainerDetails c = d.get();
       if (!c.running() || "restarting".equals(c.status())) {

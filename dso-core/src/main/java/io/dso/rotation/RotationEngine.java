@@ -252,7 +252,7 @@ public final class RotationEngine {
         injector.failed(c.id(), s, e.getMessage());
       }
       record(plan, strategy, c.id(), false, took, reasonText);
-      if (!e.step().equals("health")) {
+      if (e.retryable()) {
         scheduleRetry(name);
       }
     }

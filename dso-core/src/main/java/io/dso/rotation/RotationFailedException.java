@@ -9,13 +9,28 @@ public final class RotationFailedException extends DsoException {
   private final String container;
   private final String step;
   private final boolean rolledBack;
+  private final boolean retryable;
 
   public RotationFailedException(String container, String step, boolean rolledBack, String reason, Throwable cause) {
+    this(container, step, rolledBack, !(cause instanceof HealthGate.Failed), reason, cause);
+  }
+
+  /**
+   * @param retryable false when the new version itself failed (health gate): trying the same version
+   *     again would fail again; true for Docker errors that may pass
+   */
+  public RotationFailedException(
+      String container, String step, boolean rolledBack, boolean retryable, String reason, Throwable cause) {
     super("rotation of container " + container + " failed at step '" + step + "': " + reason
         + (rolledBack ? "; rolled back, the previous container keeps serving" : "; ROLLBACK INCOMPLETE: check the container by hand"), cause);
     this.container = container;
     this.step = step;
     this.rolledBack = rolledBack;
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
   }
 
   public String container() {
