@@ -12,25 +12,14 @@ import java.time.Instant;
  * new to X -> start -> health gate -> remove old. On failure the new container goes and the old
  * one, kept stopped until the gate passed, is renamed back and started: the previous version returns.
  */
-final class RestartStrategy implements RotationStrategy {
-  private final DockerEngine docker;
-  private final HealthGate gate;
-  private final Duration grace;
-
+final class RestartStrategy extends ReplacingStrategy {
   RestartStrategy(DockerEngine docker, HealthGate gate, Duration grace) {
-    this.docker = docker;
-    this.gate = gate;
-    this.grace = grace;
+    super(docker, gate, grace);
   }
 
   @Override
   public String name() {
     return "restart";
-  }
-
-  @Override
-  public boolean replacesContainer() {
-    return true;
   }
 
   @Override
@@ -41,7 +30,7 @@ final class RestartStrategy implements RotationStrategy {
     String newId = null;
     boolean oldRenamed = false;
     try {
-      docker.inspect(name + Labels.NEW_SUFFIX).ifPresent(left -> docker.remove(left.id(), true));
+      clearLeftover(name);
       newId = docker.createClone(old.id(), name + Labels.NEW_SUFFIX, change);
       j = journal.step(j, "created", newId);
       step = "stop";
@@ -77,20 +66,5 @@ final class RestartStrategy implements RotationStrategy {
       journal.finish(j);
     }
     return newId;
-  }
-
-  private boolean rollback(ContainerDetails old, String newId, boolean oldRenamed) {
-    try {
-      if (newId != null) {
-        docker.remove(newId, true);
-      }
-      if (oldRenamed) {
-        docker.rename(old.id(), old.name());
-      }
-      docker.start(old.id());
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 }

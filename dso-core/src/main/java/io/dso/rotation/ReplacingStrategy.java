@@ -1,0 +1,48 @@
+package io.dso.rotation;
+
+import io.dso.docker.ContainerDetails;
+import io.dso.docker.DockerEngine;
+import io.dso.inject.Labels;
+import java.time.Duration;
+
+/**
+ * What rolling and restart share: they replace the container by a clone named {@code X_dso_new}
+ * and, when a step fails, put the old container back under its name and running.
+ */
+abstract class ReplacingStrategy implements RotationStrategy {
+  final DockerEngine docker;
+  final HealthGate gate;
+  final Duration grace;
+
+  ReplacingStrategy(DockerEngine docker, HealthGate gate, Duration grace) {
+    this.docker = docker;
+    this.gate = gate;
+    this.grace = grace;
+  }
+
+  @Override
+  public final boolean replacesContainer() {
+    return true;
+  }
+
+  /** Removes a clone a previous, interrupted attempt may have left under the temporary name. */
+  final void clearLeftover(String name) {
+    docker.inspect(name + Labels.NEW_SUFFIX).ifPresent(left -> docker.remove(left.id(), true));
+  }
+
+  /** Removes the clone and gives the old container its name back, running; false if that failed too. */
+  final boolean rollback(ContainerDetails old, String newId, boolean oldRenamed) {
+    try {
+      if (newId != null) {
+        docker.remove(newId, true);
+      }
+      if (oldRenamed) {
+        docker.rename(old.id(), old.name());
+      }
+      docker.start(old.id());
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}
