@@ -53,6 +53,21 @@ public final class RotationLatencyBench {
   private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration OVERALL_LIMIT = Duration.ofMinutes(15);
   private static final String TOKEN = "bench-token-" + UUID.randomUUID();
+  /** Rolling samples that may be redone when a rotation was disturbed from outside (a shared rig). */
+  private static final int MAX_DISCARDED = 5;
+
+  /**
+   * A rotation that failed and rolled back: on the shared rig another test run may remove this
+   * agent's {@code _dso_new} container (e.g. a recovery test that sweeps every leftover on the
+   * daemon). The sample is discarded and redone; the report says so.
+   */
+  static final class Disturbed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Disturbed(String message) {
+      super(message);
+    }
+  }
 
   private final DockerClient client;
   private final DockerCli docker;
@@ -129,6 +144,7 @@ public final class RotationLatencyBench {
     List<Rolling> rolling = new ArrayList<>();
     List<Floor> floor = new ArrayList<>();
     List<Compose> compose = new ArrayList<>();
+    List<String> discarded = new ArrayList<>();
     int metricsPort = FreePorts.loopback();
     int apiPort = FreePorts.loopback();
     HttpClient web = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -151,11 +167,7 @@ public final class RotationLatencyBench {
         }
       });
       String target = docker.name("bench-roll");
-      docker.runDetached(target, List.of("--label", "dso.reloader=true", "--label", "dso.secrets=" + secret,
-          "--label", "dso.bench=" + tag), IMAGE);
-      // first injection: the agent replaces the container once to give it the env var
-      waitFor("first injection", Duration.ofSeconds(60), () -> ready(inspect(target), null, "r-0"));
-      waitFor("first injection finished", Duration.ofSeconds(30), () -> docker.namesLike(target).size() == 1);
+      startTarget(target, secret, "r-0");
 
       writeCompose(composeFile, "c-0");
       composeUp = true;
@@ -165,6 +177,7 @@ public final class RotationLatencyBench {
       String[] kinds = {"rolling", "floor", "compose"};
       Instant stamp = Instant.parse("2026-01-01T00:00:00Z");
       long lastPost = 0;
+      int rollingValue = 0;
       long limit = System.nanoTime() + OVERALL_LIMIT.toNanos();
       int rounds = 0;
       for (int r = -1; r < n; r++) { // round -1 warms everything up and is not counted
@@ -177,14 +190,27 @@ public final class RotationLatencyBench {
         for (int j = 0; j < 3; j++) {
           switch (kinds[(k + j) % 3]) {
             case "rolling" -> {
-              long wait = lastPost + COOLDOWN_GAP.toNanos() - System.nanoTime();
-              if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
+              Rolling s = null;
+              while (s == null) {
+                long wait = lastPost + COOLDOWN_GAP.toNanos() - System.nanoTime();
+                if (wait > 0) {
+                  TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String value = "r-" + (++rollingValue);
+                stamp = stamp.plusSeconds(1);
+                lastPost = System.nanoTime(); // the cooldown runs from the firing, just after the POST
+                try {
+                  s = rolling(agent, web, apiPort, secrets, secret, target, value, stamp);
+                } catch (Disturbed d) {
+                  discarded.add(d.getMessage());
+                  System.err.printf("[bench] rolling sample to %s discarded (%d so far): %s%n", value, discarded.size(),
+                      d.getMessage());
+                  if (discarded.size() > MAX_DISCARDED) {
+                    throw new IllegalStateException("more than " + MAX_DISCARDED + " rolling samples disturbed; giving up", d);
+                  }
+                  ensureTarget(target, secret, value);
+                }
               }
-              String value = "r-" + (k + 1);
-              stamp = stamp.plusSeconds(1);
-              lastPost = System.nanoTime(); // the cooldown runs from the firing, just after the POST
-              Rolling s = rolling(agent, web, apiPort, secrets, secret, target, value, stamp);
               if (r >= 0) {
                 rolling.add(s);
               }
@@ -224,7 +250,7 @@ public final class RotationLatencyBench {
         }
       }
     }
-    report(rolling, floor, compose);
+    report(rolling, floor, compose, discarded);
   }
 
   // ---------------------------------------------------------------- the three kinds
@@ -232,7 +258,11 @@ public final class RotationLatencyBench {
   /** New value into secrets.json, POST the webhook, poll until serving and until the old container is gone. */
   private Rolling rolling(AgentProcess agent, HttpClient web, int apiPort, Path secrets, String secret, String target,
       String value, Instant stamp) throws Exception {
-    String oldId = inspect(target).getId();
+    InspectContainerResponse before = inspect(target);
+    if (before == null) {
+      throw new Disturbed("target container " + target + " missing before the sample");
+    }
+    String oldId = before.getId();
     writeSecrets(secrets, secret, value);
     Instant t0 = Instant.now();
     long n0 = System.nanoTime();
@@ -249,8 +279,16 @@ public final class RotationLatencyBench {
     long deadline = n0 + SAMPLE_TIMEOUT.toNanos();
     double serving = -1;
     String newId = null;
-    while (true) {
+    for (int poll = 1; ; poll++) {
       long now = System.nanoTime();
+      if (serving < 0 && poll % 10 == 0) {
+        JsonNode failed = findAudit(agent.audit, "rotation_rollback",
+            r -> r.path("secret_name").asText().equals(secret) && !ts(r).isBefore(t0.minusMillis(1)));
+        if (failed != null) {
+          throw new Disturbed("rotation to " + value + " rolled back at step " + failed.path("step").asText() + ": "
+              + failed.path("error").asText());
+        }
+      }
       if (now > deadline) {
         throw new IllegalStateException("rolling rotation to " + value + " not observed within " + SAMPLE_TIMEOUT
             + (serving < 0 ? " (not serving)" : " (old container " + oldId + " still there)"));
@@ -264,7 +302,12 @@ public final class RotationLatencyBench {
       } else if (inspect(oldId) == null) {
         double complete = ms(n0, now);
         String shortId = newId.substring(0, 12);
-        JsonNode rotate = awaitAudit(agent.audit, "secret_rotate", r -> r.path("container_id").asText().equals(shortId));
+        JsonNode rotate;
+        try {
+          rotate = awaitAudit(agent.audit, "secret_rotate", r -> r.path("container_id").asText().equals(shortId));
+        } catch (IllegalStateException e) {
+          throw new Disturbed("rotation to " + value + ": " + e.getMessage() + " (see the agent's stderr)");
+        }
         if (!rotate.path("status").asText().equals("success")) {
           throw new IllegalStateException("rotation failed: " + rotate);
         }
@@ -275,6 +318,32 @@ public final class RotationLatencyBench {
       }
       Thread.sleep(POLL_MS);
     }
+  }
+
+  /** The target, until the agent's first injection (it replaces the container once) is done. */
+  private void startTarget(String target, String secret, String value) throws InterruptedException {
+    docker.runDetached(target, List.of("--label", "dso.reloader=true", "--label", "dso.secrets=" + secret,
+        "--label", "dso.bench=" + tag), IMAGE);
+    waitFor("first injection", Duration.ofSeconds(60), () -> ready(inspect(target), null, value));
+    waitFor("first injection finished", Duration.ofSeconds(30), () -> docker.namesLike(target).size() == 1);
+  }
+
+  /**
+   * After a disturbed sample: waits until the target runs alone under its name again, or, when it
+   * is gone for good, starts it afresh (the agent injects the newest value).
+   */
+  private void ensureTarget(String target, String secret, String value) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      InspectContainerResponse c = inspect(target);
+      if (c != null && Boolean.TRUE.equals(c.getState().getRunning()) && docker.namesLike(target).size() == 1) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    System.err.println("[bench] target " + target + " gone or not alone: starting it afresh");
+    docker.run("rm", "-f", target, target + "_dso_new", target + "_dso_old");
+    startTarget(target, secret, value);
   }
 
   /** Bare create + start of the same image with the same flags, until healthy. */
@@ -410,18 +479,27 @@ public final class RotationLatencyBench {
   private static JsonNode awaitAudit(Path audit, String event, java.util.function.Predicate<JsonNode> match) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
-      for (String line : Files.readAllLines(audit)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode r = JSON.readTree(line);
-        if (r.path("event").asText().equals(event) && match.test(r)) {
-          return r;
-        }
+      JsonNode r = findAudit(audit, event, match);
+      if (r != null) {
+        return r;
       }
       Thread.sleep(POLL_MS);
     }
     throw new IllegalStateException("no matching " + event + " audit record within 10 s");
+  }
+
+  /** The first audit record of {@code event} that matches, or null. */
+  private static JsonNode findAudit(Path audit, String event, java.util.function.Predicate<JsonNode> match) throws IOException {
+    for (String line : Files.readAllLines(audit)) {
+      if (line.isBlank() || !line.contains("\"" + event + "\"")) {
+        continue;
+      }
+      JsonNode r = JSON.readTree(line);
+      if (r.path("event").asText().equals(event) && match.test(r)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private static Instant ts(JsonNode auditRecord) {
@@ -473,7 +551,7 @@ public final class RotationLatencyBench {
 
   // ---------------------------------------------------------------- report
 
-  private void report(List<Rolling> rolling, List<Floor> floor, List<Compose> compose) {
+  private void report(List<Rolling> rolling, List<Floor> floor, List<Compose> compose, List<String> discarded) {
     int n = Math.min(rolling.size(), Math.min(floor.size(), compose.size()));
     if (n == 0) {
       System.out.println("no complete round: nothing to report");
@@ -489,6 +567,10 @@ public final class RotationLatencyBench {
 
     System.out.printf("%nRotation latency, %d samples of each kind, interleaved round-robin (image %s, --network none"
         + " --init, env TOKEN; polled with docker-java every %d ms; milliseconds)%n", n, IMAGE, POLL_MS);
+    if (!discarded.isEmpty()) {
+      System.out.printf("(%d rolling sample(s) discarded and redone, disturbed from outside: %s)%n", discarded.size(),
+          String.join("; ", discarded));
+    }
     System.out.printf("%-64s %7s %7s %7s %7s%n", "", "median", "p95", "min", "max");
     row("dso rolling: webhook POST -> new container serving under the name", serving);
     row("dso rolling: webhook POST -> rotation complete (old removed)", complete);
