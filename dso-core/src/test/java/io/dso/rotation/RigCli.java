@@ -25,6 +25,11 @@ final class RigCli implements AutoCloseable {
     this.host = DockerRig.dockerHost();
   }
 
+  /** Whether a container name belongs to this fixture (the rig daemon is shared with other runs). */
+  boolean owns(String containerName) {
+    return containerName.contains("-" + suffix);
+  }
+
   String name(String base) {
     String n = "dso-rot-" + base + "-" + suffix;
     names.add(n);

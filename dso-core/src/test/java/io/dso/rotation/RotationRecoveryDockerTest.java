@@ -29,7 +29,8 @@ class RotationRecoveryDockerTest {
     cli = new RigCli();
     docker = new DockerJavaEngine(cli.host);
     journal = new RotationJournal(state, null);
-    recovery = new RotationRecovery(docker, journal);
+    // Only this test's containers: a catch-all would break other runs' rotations on the shared rig.
+    recovery = new RotationRecovery(docker, journal, c -> cli.owns(c.name()));
   }
 
   @AfterEach
