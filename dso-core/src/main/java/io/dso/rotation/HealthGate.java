@@ -26,7 +26,7 @@ public final class HealthGate {
   private final Duration stableGap;
 
   public HealthGate(DockerEngine docker, Duration timeout) {
-    this(docker, timeout, Duration.ofMillis(100), Duration.ofSeconds(1));
+    this(docker, timeout, Duration.ofMillis(50), Duration.ofSeconds(1));
   }
 
   HealthGate(DockerEngine docker, Duration timeout, Duration poll, Duration stableGap) {
