@@ -22,7 +22,9 @@ public final class StateDir {
     if (xdg != null && !xdg.isBlank()) {
       return Path.of(xdg, "dso");
     }
-    return Path.of(System.getProperty("user.home"), ".dso");
+    // $HOME first: the JVM's user.home comes from the passwd entry, which may be /nonexistent.
+    String home = env.get("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".dso");
   }
 
   public static boolean runningAsRoot() {
