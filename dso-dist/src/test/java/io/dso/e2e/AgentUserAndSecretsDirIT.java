@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The agent as an ordinary user (uid 65534 through setpriv): state under {@code ~/.dso} (0700,
  * HMAC key 0600), file-mode secrets under {@code /dev/shm/dso-<user>/secrets}, and a secrets
- * directory on a disk refused with a clear error, since a non-root agent cannot mount a tmpfs.
+ * directory on a disk refused with a clear error, since a non-root agent cannot mount a tmpfs; as
+ * root, the agent mounts one there itself.
  */
-class NonRootAgentIT {
+class AgentUserAndSecretsDirIT {
   private static final int NOBODY = 65534;
 
   private Path home;
@@ -87,6 +88,26 @@ class NonRootAgentIT {
       agent.destroyForcibly();
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
+    }
+  }
+
+  @Test
+  void asRootTheAgentMountsATmpfsOnASecretsDirThatIsOnDisk() throws Exception {
+    Path disk = Files.createTempDirectory(Path.of("/tmp"), "dso-mount-");
+    Path dir = Files.createDirectories(home.resolve("root-run"));
+    AgentProcess agent = AgentProcess.startRaw(dir, 0, FreePorts.loopback(), java.util.Map.of(
+            "DOCKER_HOST", "unix://" + home.resolve("no-docker.sock")),
+        "agent", "-c", home.resolve("dso.yaml").toString(), "-metrics-port", "0",
+        "--api-addr", "127.0.0.1:" + FreePorts.loopback(), "--state-dir", home.resolve("root-state").toString(),
+        "--secrets-dir", disk.toString());
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> "tmpfs".equals(Files.getFileStore(disk).type()));
+      assertThat(Files.getPosixFilePermissions(disk)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      agent.terminate();
+    } finally {
+      agent.close();
+      new ProcessBuilder("umount", disk.toString()).start().waitFor(10, TimeUnit.SECONDS);
+      Files.deleteIfExists(disk);
     }
   }
 
