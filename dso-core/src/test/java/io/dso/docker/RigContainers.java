@@ -2,15 +2,13 @@ package io.dso.docker;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.HostConfig;
+import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,8 +22,7 @@ final class RigContainers implements AutoCloseable {
 
   final String host;
   final DockerJavaEngine engine;
-  private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String> names = new ArrayList<>();
+  private final DockerCli docker;
 
   RigContainers() {
     this(DockerRig.dockerHost());
@@ -34,13 +31,12 @@ final class RigContainers implements AutoCloseable {
   RigContainers(String host) {
     this.host = host;
     this.engine = new DockerJavaEngine(host);
+    this.docker = new DockerCli(host, "dso-t-");
   }
 
   /** A unique container name; remembered for cleanup. */
   String name(String base) {
-    String n = "dso-t-" + base + "-" + suffix;
-    names.add(n);
-    return n;
+    return docker.name(base);
   }
 
   /** Creates (not starts) a container; {@code customize} may add anything on top of the defaults. */
@@ -50,30 +46,15 @@ final class RigContainers implements AutoCloseable {
     return customize.apply(cmd).exec().getId();
   }
 
-  /** {@code docker exec} through the CLI; returns stdout, fails on a non-zero exit. */
+  /** {@code docker exec} through the CLI; returns stdout (then stderr), fails on a non-zero exit. */
   String exec(String container, String... command) {
-    List<String> argv = new ArrayList<>(List.of("docker", "exec", container));
-    argv.addAll(List.of(command));
-    return run(argv);
-  }
-
-  String run(List<String> argv) {
-    try {
-      ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-      pb.environment().put("DOCKER_HOST", host);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(argv + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(argv + " could not run", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+    List<String> args = new ArrayList<>(List.of("exec", container));
+    args.addAll(List.of(command));
+    DockerCli.Result r = docker.run(args.toArray(String[]::new));
+    if (!r.ok()) {
+      throw new AssertionError(args + " failed: " + r.out() + r.err());
     }
+    return r.out() + r.err();
   }
 
   static Path tempDir(String prefix) {
@@ -86,7 +67,8 @@ final class RigContainers implements AutoCloseable {
 
   @Override
   public void close() {
-    for (String n : names) {
+    // by the engine, not DockerCli.close: this also removes the containers' anonymous volumes
+    for (String n : docker.names()) {
       try {
         engine.remove(n, true);
       } catch (RuntimeException e) {

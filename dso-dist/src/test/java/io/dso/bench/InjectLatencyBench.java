@@ -8,7 +8,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.dso.e2e.AgentProcess;
-import io.dso.e2e.DockerCli;
+import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
 import io.dso.testing.FreePorts;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.dso.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
 import io.dso.testing.FreePorts;
 import java.io.IOException;

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
 import io.dso.testing.FreePorts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,16 +19,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the rotation end-to-end tests share: the docker CLI on the rig daemon (unique names, each
- * removed with its {@code _dso_new}/{@code _dso_old} variants on close), a local provider whose
- * {@code secrets.json} the test rewrites atomically, the agent's config, audit records and metrics.
+ * What the rotation end-to-end tests share: the docker CLI on the rig daemon (a {@link DockerCli} with
+ * prefix {@code dso-rot-}: unique names, each removed with its {@code _dso_new}/{@code _dso_old}
+ * variants on close), a local provider whose {@code secrets.json} the test rewrites atomically, the
+ * agent's config, audit records and metrics.
  */
 final class RotationFixture implements AutoCloseable {
   static final String BUSYBOX = "dso-test/busybox:1";
@@ -44,69 +41,33 @@ final class RotationFixture implements AutoCloseable {
           + " trap 'exit 0' TERM INT; while :; do sleep 1 & wait $!; done"};
 
   final Path dir;
-  final String host;
-  final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  private final List<String> names = new ArrayList<>();
+  private final DockerCli docker = new DockerCli(DockerRig.dockerHost(), "dso-rot-");
+  final String host = docker.host;
+  final String suffix = docker.suffix;
   final Path secrets;
   final int metricsPort = FreePorts.loopback();
   final int apiPort = FreePorts.loopback();
 
   RotationFixture(Path dir) {
     this.dir = dir;
-    this.host = DockerRig.dockerHost();
     this.secrets = dir.resolve("secrets.json");
   }
 
   // ---------------------------------------------------------------- docker CLI
 
-  record Result(int exit, String out, String err) {}
-
   /** A unique container name, removed (with its temporary variants) on close. */
   String name(String base) {
-    String n = "dso-rot-" + base + "-" + suffix;
-    names.add(n);
-    return n;
+    return docker.name(base);
   }
 
-  Result run(String... args) {
-    List<String> argv = new ArrayList<>(List.of("docker"));
-    argv.addAll(Arrays.asList(args));
-    try {
-      ProcessBuilder pb = new ProcessBuilder(argv);
-      pb.environment().put("DOCKER_HOST", host);
-      Process p = pb.start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = drain(p.getInputStream());
-      CompletableFuture<String> err = drain(p.getErrorStream());
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(argv + " did not finish within 60 s");
-      }
-      return new Result(p.exitValue(), out.join().trim(), err.join().trim());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+  /** {@link DockerCli#run} with stdout and stderr trimmed. */
+  DockerCli.Result run(String... args) {
+    return docker.run(args).trimmed();
   }
 
-  private static CompletableFuture<String> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "";
-      }
-    });
-  }
-
+  /** Runs a CLI command that must succeed; returns its trimmed stdout. */
   String ok(String... args) {
-    Result r = run(args);
-    if (r.exit() != 0) {
-      throw new AssertionError("docker " + String.join(" ", args) + " failed (" + r.exit() + "): " + r.err() + r.out());
-    }
-    return r.out();
+    return docker.ok(args);
   }
 
   /** {@code docker run -d --name NAME OPTS IMAGE CMD}: callers add --network none / --init themselves. */
@@ -148,27 +109,15 @@ final class RotationFixture implements AutoCloseable {
   }
 
   JsonNode inspect(String container) {
-    try {
-      return JSON.readTree(ok("inspect", "--type", "container", container)).get(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return docker.inspect(container);
   }
 
   static Map<String, String> labels(JsonNode inspect) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    inspect.path("Config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-    return labels;
+    return DockerCli.labels(inspect);
   }
 
   static Map<String, String> env(JsonNode inspect) {
-    Map<String, String> env = new LinkedHashMap<>();
-    inspect.path("Config").path("Env").forEach(e -> {
-      String kv = e.asText();
-      int eq = kv.indexOf('=');
-      env.put(kv.substring(0, eq), kv.substring(eq + 1));
-    });
-    return env;
+    return DockerCli.env(inspect);
   }
 
   /** Every container whose name starts with {@code base}, as "name state". */
@@ -302,11 +251,7 @@ final class RotationFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    for (String n : names) {
-      for (String v : List.of(n, n + "_dso_new", n + "_dso_old")) {
-        run("rm", "-f", v);
-      }
-    }
+    docker.close();
     volumes.forEach(v -> run("volume", "rm", "-f", v));
     for (Path d : shm) {
       try (var walk = Files.walk(d)) {

@@ -1,8 +1,7 @@
-package io.dso.e2e;
+package io.dso.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dso.testing.DockerRig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,9 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The {@code docker} CLI against the rig daemon, for end-to-end tests: unique container names (all
- * removed on {@link #close}, with the agent's {@code _dso_new}/{@code _dso_old} variants), containers
- * with network {@code none} and {@code --init}, inspect helpers and a tmpfs directory for secrets.
+ * The {@code docker} CLI against the rig daemon, for the tests of every module: unique container names
+ * (a prefix, the base and a random suffix; all removed on {@link #close}, with the agent's
+ * {@code _dso_new}/{@code _dso_old} variants), containers with network {@code none} and {@code --init},
+ * inspect helpers and a tmpfs directory for secrets.
  */
 public final class DockerCli implements AutoCloseable {
   public static final String BUSYBOX = "dso-test/busybox:1";
@@ -38,10 +38,19 @@ public final class DockerCli implements AutoCloseable {
     public boolean ok() {
       return exit == 0;
     }
+
+    /** The same result with stdout and stderr trimmed. */
+    public Result trimmed() {
+      return new Result(exit, out.trim(), err.trim());
+    }
   }
+
+  /** The name prefix of {@link #DockerCli()} and {@link #DockerCli(String)}. */
+  public static final String E2E_PREFIX = "dso-e2e-";
 
   public final String host;
   public final String suffix = UUID.randomUUID().toString().substring(0, 8);
+  private final String prefix;
   private final List<String> names = new ArrayList<>();
 
   public DockerCli() {
@@ -49,14 +58,25 @@ public final class DockerCli implements AutoCloseable {
   }
 
   public DockerCli(String host) {
+    this(host, E2E_PREFIX);
+  }
+
+  /** {@code prefix} starts every {@link #name} (e.g. {@code "dso-rot-"}). */
+  public DockerCli(String host, String prefix) {
     this.host = host;
+    this.prefix = prefix;
   }
 
   /** A unique container name, removed (with its temporary variants) on close. */
   public String name(String base) {
-    String n = "dso-e2e-" + base + "-" + suffix;
+    String n = prefix + base + "-" + suffix;
     names.add(n);
     return n;
+  }
+
+  /** Every name {@link #name} handed out so far, in order. */
+  public List<String> names() {
+    return List.copyOf(names);
   }
 
   public Result run(String... args) {
@@ -141,6 +161,17 @@ public final class DockerCli implements AutoCloseable {
     Map<String, String> labels = new LinkedHashMap<>();
     inspect.path("Config").path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
+  }
+
+  /** {@code Config.Env} of an inspect result as a map. */
+  public static Map<String, String> env(JsonNode inspect) {
+    Map<String, String> env = new LinkedHashMap<>();
+    inspect.path("Config").path("Env").forEach(e -> {
+      String kv = e.asText();
+      int eq = kv.indexOf('=');
+      env.put(kv.substring(0, eq), kv.substring(eq + 1));
+    });
+    return env;
   }
 
   /** Every container (any state) whose name contains {@code part}, as {@code name state}. */
