@@ -101,11 +101,23 @@ public final class RotationEngine {
       }
       case "destroy" -> executor.submit(() -> {
         injector.containerRemoved(e.name());
+        forget(e.name());
         recountManaged();
       });
       case "die" -> executor.submit(this::recountManaged);
       default -> { }
     }
+  }
+
+  /** Drops per-container state of a removed container, so that name churn does not grow memory. */
+  private void forget(String name) {
+    failedTo.remove(name);
+    retries.remove(name);
+    slots.computeIfPresent(name, (n, slot) -> {
+      synchronized (slot) {
+        return slot.running ? slot : null;
+      }
+    });
   }
 
   /** Keeps dso_managed_containers true between full reconciles, as containers come and go. */
