@@ -30,8 +30,25 @@ abstract class ReplacingStrategy implements RotationStrategy {
     docker.inspect(name + Labels.NEW_SUFFIX).ifPresent(left -> docker.remove(left.id(), true));
   }
 
+  /**
+   * Undoes a rotation that failed at {@code step}, closes its journal entry and returns the error to
+   * throw; an interruption (the agent stopping) keeps the thread's interrupt flag.
+   */
+  final RotationFailedException failed(
+      ContainerDetails old, String newId, boolean oldRenamed, RotationJournal journal, RotationJournal.Entry entry,
+      String step, Exception cause) {
+    boolean interrupted = cause instanceof InterruptedException;
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    boolean restored = rollback(old, newId, oldRenamed);
+    journal.finish(entry);
+    return new RotationFailedException(old.name(), step, restored,
+        interrupted ? "interrupted (agent stopping)" : cause.getMessage(), cause);
+  }
+
   /** Removes the clone and gives the old container its name back, running; false if that failed too. */
-  final boolean rollback(ContainerDetails old, String newId, boolean oldRenamed) {
+  private boolean rollback(ContainerDetails old, String newId, boolean oldRenamed) {
     try {
       if (newId != null) {
         docker.remove(newId, true);

@@ -49,15 +49,8 @@ final class RestartStrategy extends ReplacingStrategy {
       step = "health";
       gate.await(newId);
       j = journal.step(j, "healthy", null);
-    } catch (HealthGate.Failed | RuntimeException e) {
-      boolean restored = rollback(old, newId, oldRenamed);
-      journal.finish(j);
-      throw new RotationFailedException(name, step, restored, e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      boolean restored = rollback(old, newId, oldRenamed);
-      journal.finish(j);
-      throw new RotationFailedException(name, step, restored, "interrupted (agent stopping)", e);
+    } catch (HealthGate.Failed | RuntimeException | InterruptedException e) {
+      throw failed(old, newId, oldRenamed, journal, j, step, e);
     }
     try {
       docker.remove(old.id(), true);

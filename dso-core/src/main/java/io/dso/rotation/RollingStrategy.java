@@ -46,15 +46,8 @@ final class RollingStrategy extends ReplacingStrategy {
       step = "rename-new";
       docker.rename(newId, name);
       j = journal.step(j, "renamed_new", null);
-    } catch (HealthGate.Failed | RuntimeException e) {
-      boolean restored = rollback(old, newId, oldRenamed);
-      journal.finish(j);
-      throw new RotationFailedException(name, step, restored, e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      boolean restored = rollback(old, newId, oldRenamed);
-      journal.finish(j);
-      throw new RotationFailedException(name, step, restored, "interrupted (agent stopping)", e);
+    } catch (HealthGate.Failed | RuntimeException | InterruptedException e) {
+      throw failed(old, newId, oldRenamed, journal, j, step, e);
     }
     // The new container serves under the name: retiring the old one can no longer fail the rotation.
     try {
