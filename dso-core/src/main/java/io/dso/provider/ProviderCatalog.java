@@ -70,8 +70,9 @@ public final class ProviderCatalog implements ProviderTypes {
         new URLClassLoader(
             "dso-plugin-" + dir.getFileName(), jars.toArray(URL[]::new), ProviderCatalog.class.getClassLoader());
     int before = found.size();
+    int problemsBefore = problems.size();
     load(loader, "plugin " + dir, found, problems);
-    if (found.size() == before) {
+    if (found.size() == before && problems.size() == problemsBefore) {
       problems.add(
           "plugin "
               + dir
@@ -110,6 +111,11 @@ public final class ProviderCatalog implements ProviderTypes {
           problems.add(origin + ": provider " + f.getClass().getName() + " reports no type; it is ignored");
           continue;
         }
+        String tooOldOrNew = spiMismatch(f);
+        if (tooOldOrNew != null) {
+          problems.add(origin + ": provider type '" + type + "' " + tooOldOrNew + "; it is ignored");
+          continue;
+        }
         SecretProviderFactory previous = found.putIfAbsent(type, f);
         if (previous != null && previous != f && !previous.getClass().equals(f.getClass())) {
           problems.add(origin + ": provider type '" + type + "' is already provided; ignored");
@@ -118,6 +124,25 @@ public final class ProviderCatalog implements ProviderTypes {
         problems.add(origin + ": cannot load a provider: " + e.getMessage());
       }
     }
+  }
+
+  /** Null when the factory speaks an SPI version this agent loads, else why not. */
+  private static String spiMismatch(SecretProviderFactory f) {
+    int v;
+    try {
+      v = f.spiVersion();
+    } catch (RuntimeException | LinkageError e) {
+      return "failed to report its SPI version (" + e.getClass().getSimpleName() + ")";
+    }
+    if (v > SecretProviderFactory.SPI_VERSION) {
+      return "was built for provider SPI " + v + ", newer than this agent's " + SecretProviderFactory.SPI_VERSION
+          + "; upgrade the agent or install the plugin version that matches it";
+    }
+    if (v < SecretProviderFactory.MIN_SPI_VERSION) {
+      return "was built for provider SPI " + v + ", older than the oldest this agent loads ("
+          + SecretProviderFactory.MIN_SPI_VERSION + "); rebuild the plugin against this agent";
+    }
+    return null;
   }
 
   /** Human-readable plugin problems found during discovery. */

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,8 +16,20 @@ import java.util.TreeMap;
  */
 public final class SecretPayload {
   private final Map<String, String> values;
+  private final String changeToken;
+  private final Lease lease;
 
   public SecretPayload(Map<String, String> values) {
+    this(copyOf(values), null, null);
+  }
+
+  private SecretPayload(Map<String, String> sorted, String changeToken, Lease lease) {
+    this.values = sorted;
+    this.changeToken = changeToken;
+    this.lease = lease;
+  }
+
+  private static Map<String, String> copyOf(Map<String, String> values) {
     // Sorted: the canonical form and every listing are independent of provider ordering.
     TreeMap<String, String> copy = new TreeMap<>();
     values.forEach(
@@ -26,7 +39,28 @@ public final class SecretPayload {
           }
           copy.put(k, v);
         });
-    this.values = Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * The same content tagged with the provider's cheap change token (see
+   * {@link SecretProvider#changeToken}); the token is metadata and takes no part in equality or hashing.
+   */
+  public SecretPayload withChangeToken(String token) {
+    return new SecretPayload(values, token, lease);
+  }
+
+  /** The same content with the lease of a dynamic credential; metadata, as for the change token. */
+  public SecretPayload withLease(Lease newLease) {
+    return new SecretPayload(values, changeToken, newLease);
+  }
+
+  public Optional<String> changeToken() {
+    return Optional.ofNullable(changeToken);
+  }
+
+  public Optional<Lease> lease() {
+    return Optional.ofNullable(lease);
   }
 
   public Map<String, String> values() {

@@ -81,6 +81,32 @@ class ProviderCatalogTest {
   }
 
   @Test
+  void pluginBuiltForANewerSpiIsRefusedNamingItsDirectory() throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    buildPlugin(plugins.resolve("future/future.jar"), "future.plugin.FutureFactory", "\"future\"", "x",
+        "  @Override public int spiVersion() { return SPI_VERSION + 7; }");
+
+    ProviderCatalog catalog = ProviderCatalog.discover(plugins);
+
+    assertThat(catalog.known("future")).isFalse();
+    assertThat(catalog.problems()).singleElement().asString()
+        .contains(plugins.resolve("future").toString(), "'future'", "newer than this agent's", "upgrade the agent");
+    assertThat(catalog.knownTypes()).contains("local", "env", "file");
+  }
+
+  @Test
+  void pluginCompiledAgainstTheCurrentSpiLoads() throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    buildPlugin(plugins.resolve("now/now.jar"), "now.plugin.NowFactory", "\"now\"", "x",
+        "  @Override public int spiVersion() { return SPI_VERSION; }");
+
+    ProviderCatalog catalog = ProviderCatalog.discover(plugins);
+
+    assertThat(catalog.problems()).isEmpty();
+    assertThat(catalog.factory("now").spiVersion()).isEqualTo(SecretProviderFactory.SPI_VERSION);
+  }
+
+  @Test
   void pluginCannotReplaceABuiltInType() throws Exception {
     Path plugins = tmp.resolve("plugins");
     buildPlugin(plugins.resolve("evil/evil.jar"), "evil.plugin.FakeLocal", "local", "hijacked");

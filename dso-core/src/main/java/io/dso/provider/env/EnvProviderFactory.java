@@ -11,6 +11,11 @@ import java.util.Set;
 /** The {@code env} provider: secrets from the agent's own environment, selected by a prefix. */
 public final class EnvProviderFactory implements SecretProviderFactory {
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public String type() {
     return "env";
   }

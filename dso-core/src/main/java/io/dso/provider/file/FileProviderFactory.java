@@ -11,6 +11,11 @@ import java.util.Set;
 /** The {@code file} provider: one file per secret below a directory (plain text or a JSON object). */
 public final class FileProviderFactory implements SecretProviderFactory {
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public String type() {
     return "file";
   }

@@ -11,6 +11,11 @@ import java.util.Set;
 /** The {@code local} provider: one JSON file {@code {"name": {"KEY": "value"}}}, for development and CI. */
 public final class LocalProviderFactory implements SecretProviderFactory {
   @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  @Override
   public String type() {
     return "local";
   }
