@@ -19,18 +19,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/events/secret-update} (the webhook), {@code GET /api/events} (recent audit
- * records) and {@code GET /api/events/stream} (server-sent events). These block (body reads,
- * long-lived streams), so they run on the agent's virtual threads, never on Jetty's selector.
+ * records) and {@code GET /api/events/stream} (server-sent events). When a webhook token is
+ * configured, reading events needs it too: audit records name secrets, containers and callers.
+ * These block (body reads, long-lived streams), so they run on the agent's virtual threads, never
+ * on Jetty's selector.
  */
 final class EventsEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration KEEPALIVE = Duration.ofSeconds(15);
 
-  private final WebhookTrigger webhook;
+  private final WebhookSink webhook;
   private final EventFeed feed;
 
-  EventsEndpoints(WebhookTrigger webhook, EventFeed feed) {
+  EventsEndpoints(WebhookSink webhook, EventFeed feed) {
     this.webhook = webhook;
     this.feed = feed;
   }
@@ -59,7 +61,20 @@ final class EventsEndpoints {
     return Responses.json(response, callback, o.status(), o.body());
   }
 
+  private boolean mayRead(Request request) {
+    return !webhook.tokenConfigured() || webhook.tokenMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+  }
+
+  private static boolean unauthorized(Response response, Callback callback) {
+    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+    return Responses.error(response, callback, 401,
+        "reading events needs the webhook token while one is set; send exactly Authorization: Bearer <agent.webhook.auth_token>");
+  }
+
   boolean recent(Request request, Response response, Callback callback) {
+    if (!mayRead(request)) {
+      return unauthorized(response, callback);
+    }
     String limitText = Request.extractQueryParameters(request).getValue("limit");
     int limit = EventFeed.RECENT;
     if (limitText != null) {
@@ -76,6 +91,9 @@ final class EventsEndpoints {
   }
 
   boolean stream(Request request, Response response, Callback callback) {
+    if (!mayRead(request)) {
+      return unauthorized(response, callback);
+    }
     EventFeed.Subscription sub = feed.subscribe();
     if (sub == null) {
       return Responses.error(response, callback, 503,

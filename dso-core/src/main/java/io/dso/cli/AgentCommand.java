@@ -122,7 +122,7 @@ public final class AgentCommand implements Callable<Integer> {
         metrics = HttpEndpoint.start("metrics", metricsBind, metricsPort,
             new MetricsHandler(agent.metrics().registry()), agent.executor(), "-metrics-port");
       }
-      apiServer = HttpEndpoint.start("API", api.host(), api.port(), new ApiHandler(agent), agent.executor(), "--api-addr");
+      apiServer = HttpEndpoint.start("API", api.host(), api.port(), ApiHandler.forAgent(agent, api.host()), agent.executor(), "--api-addr");
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
