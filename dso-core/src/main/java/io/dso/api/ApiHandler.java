@@ -1,12 +1,9 @@
 package io.dso.api;
 
-import io.dso.agent.Agent;
-import io.dso.cache.CachedSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -39,31 +36,6 @@ public final class ApiHandler extends Handler.Abstract {
     this.secretsView = secrets;
     this.events = new EventsEndpoints(webhook, feed);
     auditRecords.accept(feed);
-  }
-
-  /** The API over a running agent. */
-  public static ApiHandler forAgent(Agent agent, String bindHost) {
-    ReadinessView ready = () -> {
-      Agent.Readiness r = agent.readiness();
-      return new ReadinessView.Readiness(r.ready(), r.secretsFetched(), r.dockerUp(), r.dockerHost());
-    };
-    SecretsView secrets = new SecretsView() {
-      @Override
-      public List<SecretInfo> secrets() {
-        List<SecretInfo> out = new ArrayList<>();
-        for (CachedSecret s : agent.secrets()) {
-          out.add(new SecretInfo(s.name(), s.provider(), s.version(), s.fetchedAt(),
-              s.payload() == null ? List.of() : List.copyOf(s.payload().values().keySet())));
-        }
-        return out;
-      }
-
-      @Override
-      public Optional<io.dso.inject.ContainerReport> container(String nameOrId) {
-        return agent.injector().describe(nameOrId);
-      }
-    };
-    return new ApiHandler(bindHost, ready, secrets, WebhookSink.of(agent.webhook()), agent.audit()::subscribe);
   }
 
   @Override

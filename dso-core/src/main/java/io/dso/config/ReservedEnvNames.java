@@ -3,7 +3,6 @@ package io.dso.config;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Environment variables a secret may not set unless its mapping says {@code allow_reserved: true}:
@@ -13,7 +12,7 @@ import java.util.TreeSet;
  */
 public final class ReservedEnvNames {
   /** Names reserved exactly (environment names are case-sensitive). */
-  public static final Set<String> EXACT = Set.copyOf(new TreeSet<>(List.of(
+  public static final Set<String> EXACT = Set.of(
       "PATH", "HOME", "SHELL", "IFS", "ENV", "BASH_ENV", "CDPATH", "PROMPT_COMMAND", "PS4",
       "GLIBC_TUNABLES", "GCONV_PATH", "HOSTALIASES", "LOCALDOMAIN", "RES_OPTIONS", "NLSPATH", "LOCPATH",
       "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT", "PYTHONUSERBASE",
@@ -21,7 +20,7 @@ public final class ReservedEnvNames {
       "NODE_OPTIONS", "NODE_PATH",
       "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH",
       "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXEC_PATH", "GIT_ASKPASS", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
-      "GIT_PAGER", "GIT_EDITOR", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM")));
+      "GIT_PAGER", "GIT_EDITOR", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM");
   /** Prefixes reserved with everything after them: the Linux and macOS loaders, git's config pairs. */
   public static final List<String> PREFIXES = List.of("LD_", "DYLD_", "GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_");
 
