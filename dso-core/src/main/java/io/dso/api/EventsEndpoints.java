@@ -61,19 +61,26 @@ final class EventsEndpoints {
     return Responses.json(response, callback, o.status(), o.body());
   }
 
-  private boolean mayRead(Request request) {
-    return !webhook.tokenConfigured() || webhook.tokenMatches(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-  }
-
-  private static boolean unauthorized(Response response, Callback callback) {
+  /** Answers 401 or 429 and returns true when the caller may not read events. */
+  private boolean refused(Request request, Response response, Callback callback) {
+    int status = webhook.eventsAccess(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    if (status == 200) {
+      return false;
+    }
+    if (status == 429) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+      Responses.error(response, callback, 429, "too many requests with a wrong token; retry after 1 s");
+      return true;
+    }
     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-    return Responses.error(response, callback, 401,
+    Responses.error(response, callback, 401,
         "reading events needs the webhook token while one is set; send exactly Authorization: Bearer <agent.webhook.auth_token>");
+    return true;
   }
 
   boolean recent(Request request, Response response, Callback callback) {
-    if (!mayRead(request)) {
-      return unauthorized(response, callback);
+    if (refused(request, response, callback)) {
+      return true;
     }
     String limitText = Request.extractQueryParameters(request).getValue("limit");
     int limit = EventFeed.RECENT;
@@ -91,8 +98,8 @@ final class EventsEndpoints {
   }
 
   boolean stream(Request request, Response response, Callback callback) {
-    if (!mayRead(request)) {
-      return unauthorized(response, callback);
+    if (refused(request, response, callback)) {
+      return true;
     }
     EventFeed.Subscription sub = feed.subscribe();
     if (sub == null) {

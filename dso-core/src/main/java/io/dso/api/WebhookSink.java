@@ -10,11 +10,11 @@ public interface WebhookSink {
   /** Answers a body the API refused to read because it was too large. */
   WebhookTrigger.Outcome tooLarge();
 
-  /** Whether a webhook token is configured (then the event endpoints need it too). */
-  boolean tokenConfigured();
-
-  /** Whether the header is exactly {@code Bearer <token>} for the configured token. */
-  boolean tokenMatches(String authorization);
+  /**
+   * Whether a reader of the event endpoints may go on: 200 (no token set, or exactly
+   * {@code Bearer <token>}), 401, or 429 when refused callers are over their limit.
+   */
+  int eventsAccess(String authorization);
 
   /** The sink backed by the agent's webhook trigger. */
   static WebhookSink of(WebhookTrigger trigger) {
@@ -30,13 +30,8 @@ public interface WebhookSink {
       }
 
       @Override
-      public boolean tokenConfigured() {
-        return trigger.tokenConfigured();
-      }
-
-      @Override
-      public boolean tokenMatches(String authorization) {
-        return trigger.tokenMatches(authorization);
+      public int eventsAccess(String authorization) {
+        return trigger.eventsAccess(authorization);
       }
     };
   }

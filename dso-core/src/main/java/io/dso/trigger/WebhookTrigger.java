@@ -142,16 +142,15 @@ public final class WebhookTrigger {
   }
 
   /**
-   * Whether an {@code Authorization} header carries the configured token; false when none is set.
-   * The API uses it to guard the event endpoints with the same token.
+   * Whether a reader of the event endpoints may go on: 200 when no token is set or the header carries
+   * it exactly; else 401, or 429 once refused callers have used up their own limit. The limit is the
+   * one of refused webhook calls, so guessing the token here is no faster than there.
    */
-  public boolean tokenMatches(String authorization) {
-    return authorized(authorization, tokenDigest);
-  }
-
-  /** Whether a token is configured at all. */
-  public boolean tokenConfigured() {
-    return tokenDigest != null;
+  public int eventsAccess(String authorization) {
+    if (tokenDigest == null || authorized(authorization, tokenDigest)) {
+      return 200;
+    }
+    return refusedBucket.tryAcquire() ? 401 : 429;
   }
 
   /**

@@ -47,13 +47,11 @@ class ApiHandlerTest {
     }
 
     @Override
-    public boolean tokenConfigured() {
-      return tokenSet.get();
-    }
-
-    @Override
-    public boolean tokenMatches(String authorization) {
-      return tokenSet.get() && ("Bearer " + TOKEN).equals(authorization);
+    public int eventsAccess(String authorization) {
+      if (!tokenSet.get() || ("Bearer " + TOKEN).equals(authorization)) {
+        return 200;
+      }
+      return authorization != null && authorization.equals("Bearer flood") ? 429 : 401;
     }
   };
 
@@ -142,6 +140,9 @@ class ApiHandlerTest {
       assertThat(a.head()).contains("WWW-Authenticate: Bearer");
       assertThat(RawHttp.get(port(), "/api/events/stream", "localhost", auth).status()).as(auth).isEqualTo(401);
     }
+    RawHttp.Answer limited = RawHttp.get(port(), "/api/events", "localhost", "Authorization: Bearer flood");
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.head()).contains("Retry-After: 1");
     RawHttp.Answer ok = RawHttp.get(port(), "/api/events?limit=5", "localhost", "Authorization: Bearer " + TOKEN);
     assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.body()).contains("agent_start");

@@ -275,6 +275,20 @@ class WebhookTriggerTest {
   }
 
   @Test
+  void eventReadsNeedTheExactTokenAndShareTheLimitOfRefusedCalls() throws Exception {
+    assertThat(trigger(WatchMode.POLLING, WebhookSettings.DEFAULT).eventsAccess(null)).as("no token set").isEqualTo(200);
+    WebhookTrigger t = enabled();
+    assertThat(t.eventsAccess(BEARER)).isEqualTo(200);
+    for (int n = 0; n < WebhookTrigger.REFUSED_BURST - 1; n++) {
+      assertThat(t.eventsAccess("bearer " + TOKEN)).isEqualTo(401);
+    }
+    assertThat(t.handle("Bearer wrong", bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(401);
+    assertThat(t.eventsAccess(null)).as("webhook and event refusals draw from one budget").isEqualTo(429);
+    assertThat(t.handle("Bearer wrong", bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(429);
+    assertThat(t.eventsAccess(BEARER)).as("the token holder is never limited here").isEqualTo(200);
+  }
+
+  @Test
   void disabledWebhookRefusalsAreLimitedLikeBadTokens() throws Exception {
     WebhookTrigger off = trigger(WatchMode.HYBRID, WebhookSettings.DEFAULT);
     for (int n = 0; n < WebhookTrigger.REFUSED_BURST; n++) {
