@@ -270,11 +270,14 @@ final class SecretReader {
    * label key with two different values). Containers that ask by their own label are checked at injection.
    */
   private void envClashes(List<Read> read) {
-    for (int i = 0; i < read.size(); i++) {
-      Read a = read.get(i);
-      for (int j = i + 1; j < read.size(); j++) {
-        Read b = read.get(j);
-        if (env(a) && env(b) && overlap(a.spec().targets().labels(), b.spec().targets().labels())) {
+    // Only env secrets with a selector and mappings can clash this way: pair those alone, not all secrets.
+    List<Read> selected = read.stream()
+        .filter(r -> env(r) && !r.spec().targets().labels().isEmpty() && !r.targets().isEmpty()).toList();
+    for (int i = 0; i < selected.size(); i++) {
+      Read a = selected.get(i);
+      for (int j = i + 1; j < selected.size(); j++) {
+        Read b = selected.get(j);
+        if (overlap(a.spec().targets().labels(), b.spec().targets().labels())) {
           for (Map.Entry<String, Target> target : b.targets().entrySet()) {
             if (a.targets().containsKey(target.getKey())) {
               Node node = target.getValue().node();
