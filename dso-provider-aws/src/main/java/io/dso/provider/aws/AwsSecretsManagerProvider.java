@@ -132,10 +132,12 @@ final class AwsSecretsManagerProvider implements SecretProvider {
       r = sm.batchGetSecretValue(b -> b.secretIdList(ids));
     } catch (SdkException e) {
       ProviderException pe = errors.map(e, ids.size() + " secrets", BATCH);
-      if (pe instanceof SecretAccessDeniedException && batchDenied.compareAndSet(false, true)) {
+      // Only a denial of the batch action itself; a refused role would refuse single reads too.
+      boolean batchRefused = pe instanceof SecretAccessDeniedException && pe.getMessage().contains(BATCH);
+      if (batchRefused && batchDenied.compareAndSet(false, true)) {
         LOG.warn("provider '{}': {} is denied; reading secrets one by one with {} instead (grant it to save calls)", name, BATCH, GET);
       }
-      if (pe instanceof SecretAccessDeniedException) {
+      if (batchRefused) {
         ids.forEach(id -> byId.get(id).forEach(i -> out[i] = one(refs.get(i))));
         return;
       }
