@@ -392,4 +392,33 @@ class AwsSecretsManagerProviderTest {
     });
     assertThat(new String(fake.requests().toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).doesNotContain(SECRET_KEY);
   }
+
+  @Test
+  void kmsDecryptionFailureIsAccessDeniedNamingKmsDecrypt() {
+    fake.putString("cmk", "v");
+    fake.failNext("GetSecretValue", 1, 400, "DecryptionFailure");
+
+    assertThatThrownBy(() -> provider(Map.of()).fetch(ref("cmk"))).isInstanceOf(SecretAccessDeniedException.class)
+        .hasMessageContaining("kms:Decrypt").hasMessageContaining("DecryptionFailure");
+  }
+
+  @Test
+  void anUnknownAccessKeyIsRejectedAndNotRetried() {
+    fake.putString("s", "v");
+    SecretProvider p = provider(Map.of("access_key_id", "AKIAUNKNOWNKEY000001"));
+
+    assertThatThrownBy(() -> p.fetch(ref("s"))).isInstanceOfSatisfying(ProviderException.class, e -> {
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getMessage()).contains("UnrecognizedClientException").contains("check the access key");
+    });
+  }
+
+  @Test
+  void duplicateSecretsInOneBatchAreReadOnceAndAnsweredForEachReference() {
+    fake.putString("dup", "d");
+    List<FetchResult> r = provider(Map.of()).fetchAll(List.of(ref("dup"), ref("dup")));
+
+    assertThat(r).extracting(x -> x.payload().values().get("value")).containsExactly("d", "d");
+    assertThat(fake.requests().getLast().body().path("SecretIdList").size()).isEqualTo(1);
+  }
 }
