@@ -104,10 +104,12 @@ final class AwsErrors {
 
   private ProviderException fromClient(SdkException e, String secret) {
     String m = e.getMessage() == null ? "" : e.getMessage();
-    if (m.contains("Unable to load credentials")) {
+    boolean io = find(e, java.io.IOException.class) != null;
+    if (m.contains("Unable to load credentials") || (!io && m.toLowerCase(java.util.Locale.ROOT).contains("credentials"))) {
       return new ProviderException(provider, secret, false,
           "no AWS credentials found for provider '" + provider + "': set access_key_id/secret_access_key, AWS_ACCESS_KEY_ID/"
-              + "AWS_SECRET_ACCESS_KEY, a profile, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), or run with an ECS/EC2 role");
+              + "AWS_SECRET_ACCESS_KEY, a profile that exists in ~/.aws/credentials, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), "
+              + "or run with an ECS/EC2 role");
     }
     if (m.contains("Unable to load region")) {
       return new ProviderException(provider, secret, false,

@@ -421,4 +421,26 @@ class AwsSecretsManagerProviderTest {
     assertThat(r).extracting(x -> x.payload().values().get("value")).containsExactly("d", "d");
     assertThat(fake.requests().getLast().body().path("SecretIdList").size()).isEqualTo(1);
   }
+
+  @Test
+  void withNoCredentialsAnywhereTheErrorSaysWhereTheyAreLookedForAndIsNotRetried() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
+        && !java.nio.file.Files.exists(Path.of(System.getProperty("user.home"), ".aws"))
+        && System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE") == null, "this machine has AWS credentials of its own");
+    // the build sets AWS_EC2_METADATA_DISABLED: the chain ends without asking instance metadata
+    fake.putString("s", "v");
+    SecretProvider p = create(Map.of("region", REGION, "endpoint", fake.endpoint().toString()), Map.of());
+
+    assertThatThrownBy(() -> p.fetch(ref("s"))).isInstanceOfSatisfying(ProviderException.class, e -> {
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getMessage()).contains("no AWS credentials found").contains("AWS_ACCESS_KEY_ID");
+    });
+    assertThat(fake.requests()).isEmpty();
+
+    SecretProvider withProfile = create(Map.of("region", REGION, "endpoint", fake.endpoint().toString(), "profile", "no-such-profile"), Map.of());
+    assertThatThrownBy(() -> withProfile.fetch(ref("s"))).isInstanceOfSatisfying(ProviderException.class, e -> {
+      assertThat(e.retryable()).isFalse();
+      assertThat(e.getMessage()).contains("no AWS credentials found").contains("profile");
+    });
+  }
 }
