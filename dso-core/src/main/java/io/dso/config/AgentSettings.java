@@ -3,14 +3,21 @@ package io.dso.config;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The {@code agent:} section: cache, refresh, watching, webhook, rotation and restart grace period. */
+/**
+ * The {@code agent:} section: cache, refresh, watching, webhook, rotation, restart grace period and
+ * how long a stop waits for rotations in progress before rolling them back.
+ */
 public record AgentSettings(
     boolean cache,
     Duration refreshInterval,
     WatchSettings watch,
     WebhookSettings webhook,
     RotationSettings rotation,
-    Duration restartGracePeriod) {
+    Duration restartGracePeriod,
+    Duration shutdownTimeout) {
+  /** Default of {@code agent.shutdown_timeout}. */
+  public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   public static final AgentSettings DEFAULT =
       new AgentSettings(
           true,
@@ -18,7 +25,8 @@ public record AgentSettings(
           WatchSettings.DEFAULT,
           WebhookSettings.DEFAULT,
           RotationSettings.DEFAULT,
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          SHUTDOWN_TIMEOUT);
 
   public AgentSettings {
     Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -26,5 +34,13 @@ public record AgentSettings(
     Objects.requireNonNull(webhook, "webhook");
     Objects.requireNonNull(rotation, "rotation");
     Objects.requireNonNull(restartGracePeriod, "restartGracePeriod");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
+
+  /** Settings with the default {@code shutdown_timeout}. */
+  public AgentSettings(
+      boolean cache, Duration refreshInterval, WatchSettings watch, WebhookSettings webhook, RotationSettings rotation,
+      Duration restartGracePeriod) {
+    this(cache, refreshInterval, watch, webhook, rotation, restartGracePeriod, SHUTDOWN_TIMEOUT);
   }
 }

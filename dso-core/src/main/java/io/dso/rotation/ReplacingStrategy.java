@@ -31,20 +31,32 @@ abstract class ReplacingStrategy implements RotationStrategy {
   }
 
   /**
-   * Undoes a rotation that failed at {@code step}, closes its journal entry and returns the error to
-   * throw; an interruption (the agent stopping) keeps the thread's interrupt flag.
+   * Undoes a rotation that failed at {@code step} and returns the error to throw. The journal entry
+   * is closed only when the old container is back: otherwise (Docker gone, the agent stopping
+   * mid-rollback) it stays for the recovery at the next start or when Docker answers again. An
+   * interrupted thread gets its flag back only after the rollback, whose Docker calls an interrupt
+   * would break.
    */
   final RotationFailedException failed(
       ContainerDetails old, String newId, boolean oldRenamed, RotationJournal journal, RotationJournal.Entry entry,
       String step, Exception cause) {
-    boolean interrupted = cause instanceof InterruptedException;
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    boolean interrupted = cause instanceof InterruptedException || Thread.interrupted();
+    boolean restored;
+    try {
+      restored = rollback(old, newId, oldRenamed);
+      if (restored) {
+        journal.finish(entry);
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    boolean restored = rollback(old, newId, oldRenamed);
-    journal.finish(entry);
-    return new RotationFailedException(old.name(), step, restored,
-        interrupted ? "interrupted (agent stopping)" : cause.getMessage(), cause);
+    String reason = interrupted ? "interrupted (agent stopping)" : cause.getMessage();
+    if (!restored) {
+      reason += "; the rotation journal keeps the step, the agent finishes the rollback when Docker answers or at its next start";
+    }
+    return new RotationFailedException(old.name(), step, restored, reason, cause);
   }
 
   /** Removes the clone and gives the old container its name back, running; false if that failed too. */
