@@ -33,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("docker")
 class SigtermDuringRotationIT {
-  private static final String SECRET = "app/token";
   private static final int SHUTDOWN_TIMEOUT_S = 3;
   /** JVM exit, rollback (a few Docker calls, a stop with the 2 s grace) on a slow shared machine. */
   private static final Duration MARGIN = Duration.ofSeconds(25);
@@ -44,6 +43,8 @@ class SigtermDuringRotationIT {
 
   @TempDir Path dir;
   private RotationFixture fx;
+  /** Unique per test: agents of other test runs on the shared daemon must not see this target as theirs. */
+  private String secret;
 
   static Stream<Arguments> steps() {
     List<Arguments> all = new ArrayList<>();
@@ -55,6 +56,7 @@ class SigtermDuringRotationIT {
   @BeforeEach
   void setUp() {
     fx = new RotationFixture(dir);
+    secret = "term-" + fx.suffix + "/token";
   }
 
   @AfterEach
@@ -74,10 +76,10 @@ class SigtermDuringRotationIT {
           restart_strategy: { grace_period: 2s }
           shutdown_timeout: %ds
         secrets:
-          - name: app/token
+          - name: %s
             inject: env
             rotation: true
-        """.formatted(SHUTDOWN_TIMEOUT_S));
+        """.formatted(SHUTDOWN_TIMEOUT_S, secret));
     return config;
   }
 
@@ -85,8 +87,8 @@ class SigtermDuringRotationIT {
   @MethodSource("steps")
   void aStopMidRotationLeavesOneConsistentContainerAndACompleteAuditLog(String strategy, String step) throws Exception {
     String name = fx.name("term-" + strategy.substring(0, 4));
-    fx.secret(SECRET, Map.of("TOKEN", "v1"));
-    fx.runTarget(name, SECRET, List.of("--label", "dso.update.strategy=" + strategy), RotationFixture.HEALTHY);
+    fx.secret(secret, Map.of("TOKEN", "v1"));
+    fx.runTarget(name, secret, List.of("--label", "dso.update.strategy=" + strategy), RotationFixture.HEALTHY);
     Path config = config();
 
     // 1. a plain agent gives the target v1 (its first injection), then stops
@@ -94,14 +96,14 @@ class SigtermDuringRotationIT {
       awaitValue(name, "v1");
       setup.terminate();
     }
-    String v1Label = RotationFixture.labels(fx.inspect(name)).get("dso.env." + SECRET);
+    String v1Label = RotationFixture.labels(fx.inspect(name)).get("dso.env." + secret);
     Files.copy(dir.resolve("stderr.log"), dir.resolve("stderr-1.log"), StandardCopyOption.REPLACE_EXISTING);
 
     // 2. the v2 rotation pauses right after the step; SIGTERM lands there
     Duration took;
     try (AgentProcess agent = fx.start(config, Map.of("DSO_FAULT_PAUSE_AFTER", strategy + ":" + step))) {
       awaitReady();
-      fx.secret(SECRET, Map.of("TOKEN", "v2"));
+      fx.secret(secret, Map.of("TOKEN", "v2"));
       String marker = "fault injection: pausing after " + strategy + ":" + step;
       await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
           .until(() -> Files.readString(dir.resolve("stderr.log")).contains(marker));
@@ -118,7 +120,7 @@ class SigtermDuringRotationIT {
     fx.assertSingleRunning(name);
     JsonNode c = fx.inspect(name);
     String token = RotationFixture.env(c).get("TOKEN");
-    String label = RotationFixture.labels(c).get("dso.env." + SECRET);
+    String label = RotationFixture.labels(c).get("dso.env." + secret);
     assertThat(token).isIn("v1", "v2");
     if (token.equals("v1")) {
       assertThat(label).isEqualTo(v1Label);
