@@ -68,7 +68,13 @@ public final class RotationEngine {
     this.audit = audit;
     this.redactor = redactor;
     this.executor = executor;
-    this.scheduler = new RotationScheduler(config.agent().rotation().maxParallel(), executor, this::rotate);
+    this.scheduler = new RotationScheduler(config.agent().rotation().maxParallel(), executor, (name, reason) -> {
+      try {
+        rotate(name, reason);
+      } catch (RuntimeException e) {
+        LOG.error("container {}: {}", name, redactor.redact(String.valueOf(e.getMessage())));
+      }
+    });
     journal.pauseUntil(stop);
   }
 

@@ -171,7 +171,8 @@ final class RotationScheduler {
         release(slot);
         return;
       } catch (RuntimeException e) {
-        LOG.error("container {}: {}: {}", name, e.getClass().getSimpleName(), e.getMessage());
+        // the work logs its own (redacted) errors; a message here could carry anything
+        LOG.error("container {}: rotation work failed unexpectedly ({})", name, e.getClass().getSimpleName());
       }
       synchronized (slot) {
         if (slot.pending == null || stopping) {

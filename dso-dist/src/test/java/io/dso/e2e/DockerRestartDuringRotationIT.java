@@ -64,7 +64,7 @@ class DockerRestartDuringRotationIT {
           AgentProcess agent = AgentProcess.start(dir, config, metricsPort, apiPort, Map.of("DOCKER_HOST", host))) {
         String name = docker.name("svc");
         agent.awaitMetrics(Duration.ofSeconds(60));
-        docker.runDetached(name, List.of("--network", "none", "--init", "--health-start-period", "120s",
+        docker.runDetached(name, List.of("--health-start-period", "120s",
             "--label", "dso.reloader=true", "--label", "dso.secrets=" + SECRET, "--label", "dso.update.strategy=rolling"),
             DockerCli.HEALTHY, SLOW_WHEN_ASKED);
         awaitValue(docker, name, "v1", Duration.ofSeconds(60));
