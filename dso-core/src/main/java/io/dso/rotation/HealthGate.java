@@ -28,6 +28,8 @@ public final class HealthGate {
   private final Duration poll;
   private final Duration stableGap;
   private final StopSignal stop;
+  private static final int CONFIRM_PINGS = 6;
+  private final Duration confirmGap;
 
   public HealthGate(DockerEngine docker, Duration timeout) {
     this(docker, timeout, new StopSignal());
@@ -43,6 +45,7 @@ public final class HealthGate {
     this.poll = poll;
     this.stableGap = stableGap;
     this.stop = stop;
+    this.confirmGap = stableGap.multipliedBy(2).dividedBy(5); // 6 pings over 2 s with the production 1 s gap
   }
 
   public void await(String id) throws Failed, InterruptedException {
@@ -95,13 +98,14 @@ public final class HealthGate {
    * dead container is only a verdict if the daemon still answers afterwards.
    */
   private void confirmDaemonAnswers(String id) throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
+    // dockerd stops its containers first and closes its API a moment later: watch it for 2 s
+    for (int i = 0; i < CONFIRM_PINGS; i++) {
       if (!docker.ping()) {
         throw new DockerOperationException("health gate", shortId(id),
             "the Docker Engine at " + docker.host() + " stopped answering; the rotation is retried once it is back", null, true);
       }
-      if (i < 2) {
-        Thread.sleep(200);
+      if (i < CONFIRM_PINGS - 1) {
+        Thread.sleep(confirmGap.toMillis());
       }
     }
   }

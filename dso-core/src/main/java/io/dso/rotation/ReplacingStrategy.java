@@ -2,6 +2,7 @@ package io.dso.rotation;
 
 import io.dso.docker.ContainerDetails;
 import io.dso.docker.DockerEngine;
+import io.dso.docker.DockerOperationException;
 import io.dso.inject.Labels;
 import java.time.Duration;
 
@@ -41,6 +42,9 @@ abstract class ReplacingStrategy implements RotationStrategy {
       ContainerDetails old, String newId, boolean oldRenamed, RotationJournal journal, RotationJournal.Entry entry,
       String step, Exception cause) {
     boolean interrupted = cause instanceof InterruptedException || Thread.interrupted();
+    Exception why = cause instanceof HealthGate.Failed && stoppedFromOutside(old) ? new DockerOperationException(
+        "health gate", old.name(), "the serving container stopped too while the new one was checked (Docker stopping or"
+            + " restarting): not a verdict on the new version; " + cause.getMessage(), cause, true) : cause;
     boolean restored;
     try {
       restored = rollback(old, newId, oldRenamed);
@@ -52,11 +56,27 @@ abstract class ReplacingStrategy implements RotationStrategy {
         Thread.currentThread().interrupt();
       }
     }
-    String reason = interrupted ? "interrupted (agent stopping)" : cause.getMessage();
+    String reason = interrupted ? "interrupted (agent stopping)" : why.getMessage();
     if (!restored) {
       reason += "; the rotation journal keeps the step, the agent finishes the rollback when Docker answers or at its next start";
     }
-    return new RotationFailedException(old.name(), step, restored, reason, cause);
+    return new RotationFailedException(old.name(), step, restored, reason, why);
+  }
+
+  /**
+   * Whether what failed the gate also hit the old container: the daemon no longer answers, or the
+   * old container, which a rolling rotation keeps running throughout, stopped as well.
+   */
+  private boolean stoppedFromOutside(ContainerDetails old) {
+    try {
+      if (!docker.ping()) {
+        return true;
+      }
+      return name().equals("rolling") && old.running()
+          && docker.inspect(old.id()).map(d -> !d.running()).orElse(false);
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** Removes the clone and gives the old container its name back, running; false if that failed too. */

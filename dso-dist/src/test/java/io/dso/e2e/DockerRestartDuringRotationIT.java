@@ -74,11 +74,12 @@ class DockerRestartDuringRotationIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
             assertThat(docker.psAll(name)).contains(name + "_dso_new running"));
         Thread.sleep(1_000);
-        daemon.down();
+        daemon.stop();
         long downAt = System.nanoTime();
         secret("v3"); // the newest value arrives while Docker is down
         Thread.sleep(3_000);
         assertThat(agent.alive()).isTrue();
+        List<String> journalDuringOutage = journalFiles();
         daemon.up();
         long upAt = System.nanoTime();
         System.out.printf("daemon down for %d ms%n", (upAt - downAt) / 1_000_000);
@@ -94,8 +95,8 @@ class DockerRestartDuringRotationIT {
             assertThat(r.path("cause").asText()).as(r.toString()).isEqualTo("docker_unreachable"));
         String stderr = Files.readString(dir.resolve("stderr.log"));
         assertThat(stderr).doesNotContain("not retrying the rotation that failed", "instead of running", "reports unhealthy");
-        System.out.printf("converged on v3 %d ms after the daemon answered again; rollbacks %s%n",
-            convergedMs, rollbacks.stream().map(r -> r.path("step").asText() + "/" + r.path("status").asText()).toList());
+        System.out.printf("converged on v3 %d ms after the daemon answered again; journal during the outage %s; rollbacks %s%n",
+            convergedMs, journalDuringOutage, rollbacks.stream().map(r -> r.path("step").asText() + "/" + r.path("status").asText()).toList());
         agent.terminate();
       } finally {
         keepLogs();

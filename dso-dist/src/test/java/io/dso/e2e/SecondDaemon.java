@@ -29,9 +29,23 @@ final class SecondDaemon implements AutoCloseable {
     return m.group(1);
   }
 
-  /** Stops the daemon the way an operator's restart does (SIGTERM, it stops its containers). */
-  void down() throws IOException, InterruptedException {
-    rig("down", false);
+  /**
+   * Stops the daemon the way {@code systemctl restart docker} does: SIGTERM to dockerd, which stops
+   * its containers and exits; containers and images stay on disk for the next {@link #up}. (The
+   * rig's own {@code down} removes every container first, which is not a restart.)
+   */
+  void stop() throws IOException, InterruptedException {
+    long pid = Long.parseLong(Files.readString(dir.resolve("dockerd.pid")).trim());
+    ProcessHandle dockerd = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("dockerd " + pid + " is not running"));
+    Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(pid)).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -TERM " + pid + " failed");
+    }
+    try {
+      dockerd.onExit().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("dockerd " + pid + " still running 60 s after SIGTERM" + tail(dir.resolve("dockerd.log")), e);
+    }
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +67,10 @@ class SigtermDuringRotationIT {
   }
 
   private Path config() throws Exception {
+    return config(SHUTDOWN_TIMEOUT_S);
+  }
+
+  private Path config(int shutdownTimeoutS) throws Exception {
     Path config = dir.resolve("dso.yaml");
     Files.writeString(config, """
         provider: local
@@ -79,7 +84,7 @@ class SigtermDuringRotationIT {
           - name: %s
             inject: env
             rotation: true
-        """.formatted(SHUTDOWN_TIMEOUT_S, secret));
+        """.formatted(shutdownTimeoutS, secret));
     return config;
   }
 
@@ -146,6 +151,38 @@ class SigtermDuringRotationIT {
         "audit log already closed");
     System.out.printf("SIGTERM %s:%s exited in %d ms; ended on %s; containers %s%n",
         strategy, step, took.toMillis(), token, family);
+  }
+
+  @Test
+  void aRotationThatCanFinishWithinTheShutdownTimeoutIsDrainedNotRolledBack() throws Exception {
+    String name = fx.name("term-drain");
+    fx.secret(secret, Map.of("TOKEN", "v1"));
+    // the v2 container becomes healthy about 6 s after it starts: SIGTERM lands inside its health gate
+    fx.runTarget(name, secret, List.of("--label", "dso.update.strategy=rolling", "--health-start-period", "60s"),
+        RotationFixture.HEALTHY, "sh", "-c",
+        "[ \"$TOKEN\" = v2 ] && sleep 6; mkdir -p /www; echo ok >/www/index.html; httpd -f -p 127.0.0.1:8080 -h /www &"
+            + " trap 'exit 0' TERM INT; while :; do sleep 1 & wait $!; done");
+    Path config = config(60);
+    try (AgentProcess agent = fx.start(config, Map.of())) {
+      awaitValue(name, "v1");
+      fx.secret(secret, Map.of("TOKEN", "v2"));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> fx.family(name).contains(name + "_dso_new running"));
+      long t0 = System.nanoTime();
+      Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(agent.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(agent.awaitExit(Duration.ofSeconds(60).plus(MARGIN))).isPresent();
+      System.out.printf("SIGTERM inside a 6 s health gate: exited in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    fx.assertSingleRunning(name);
+    assertThat(RotationFixture.env(fx.inspect(name))).containsEntry("TOKEN", "v2");
+    List<String> events = new ArrayList<>();
+    for (JsonNode r : fx.audit(null)) {
+      events.add(r.path("event").asText() + "/" + r.path("status").asText());
+    }
+    assertThat(events).contains("secret_rotate/success").doesNotContain("rotation_rollback/success", "rotation_rollback/failed");
+    assertThat(events.getLast()).isEqualTo("agent_stop/success");
   }
 
   private static int indexOfFirstStop(List<JsonNode> records) {
