@@ -22,11 +22,11 @@ final class Strategies {
   private final HealthGate gate;
   private final Duration grace;
 
-  Strategies(DsoConfig config, DockerEngine docker, AuditLog audit) {
+  Strategies(DsoConfig config, DockerEngine docker, AuditLog audit, StopSignal stop) {
     this.config = config;
     this.docker = docker;
     this.audit = audit;
-    this.gate = new HealthGate(docker, config.agent().rotation().healthCheckTimeout());
+    this.gate = new HealthGate(docker, config.agent().rotation().healthCheckTimeout(), stop);
     this.grace = config.agent().restartGracePeriod();
   }
 
