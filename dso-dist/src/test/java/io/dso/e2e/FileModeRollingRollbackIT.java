@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A rolling rotation of a file-mode secret is a true blue/green: the clone mounts a new generation
- * of files, the old container keeps reading its own. After a failed health gate the old container
+ * A rolling (or restart) rotation of a file-mode secret is a true blue/green: the clone mounts a new
+ * generation of files, the old container keeps reading its own. After a failed health gate the old container
  * still serves the old content and version and the clone's files are gone; after a passed one the
  * new container reads the new content and the old generation is wiped.
  */
@@ -52,12 +54,14 @@ class FileModeRollingRollbackIT {
     fx.close();
   }
 
-  @Test
-  void aFailedHealthGateLeavesTheOldContainerReadingItsOldFilesAndWipesTheNewGeneration() throws Exception {
-    String x = fx.name("filerb");
+  /** Restart stops the old container before the gate; on rollback it starts again on its own, old files. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"rolling", "restart"})
+  void aFailedHealthGateLeavesTheOldContainerReadingItsOldFilesAndWipesTheNewGeneration(String strategy) throws Exception {
+    String x = fx.name("filerb-" + strategy.substring(0, 4));
     Path shm = fx.shmDir();
     fx.secret(SECRET, Map.of("TOKEN", "good-v1"));
-    fx.runTarget(x, SECRET, List.of("--label", "dso.update.strategy=rolling"), RotationFixture.HEALTHY, FILE_GATED_HTTPD);
+    fx.runTarget(x, SECRET, List.of("--label", "dso.update.strategy=" + strategy), RotationFixture.HEALTHY, FILE_GATED_HTTPD);
     try (AgentProcess agent = fx.start(fx.config("rolling", 2, SECRET_YAML), Map.of(), "--secrets-dir", shm.toString())) {
       awaitServing(x, "good-v1");
       JsonNode before = fx.inspect(x);
@@ -72,12 +76,16 @@ class FileModeRollingRollbackIT {
           .until(() -> !fx.audit("rotation_rollback", id1).isEmpty());
       JsonNode rollback = fx.audit("rotation_rollback", id1).getFirst();
       assertThat(rollback.path("step").asText()).isEqualTo("health");
+      assertThat(rollback.path("strategy").asText()).isEqualTo(strategy);
       assertThat(rollback.path("status").asText()).isEqualTo("success");
 
       JsonNode after = fx.inspect(x);
       assertThat(after.path("Id").asText()).as("the old container still serves under its name").isEqualTo(id1);
       assertThat(after.path("State").path("Running").asBoolean()).isTrue();
-      assertThat(after.path("State").path("StartedAt").asText()).isEqualTo(before.path("State").path("StartedAt").asText());
+      if (strategy.equals("rolling")) {
+        assertThat(after.path("State").path("StartedAt").asText()).as("rolling never stopped it")
+            .isEqualTo(before.path("State").path("StartedAt").asText());
+      }
       assertThat(mountSource(after)).isEqualTo(source1);
       assertThat(fx.ok("exec", x, "cat", FILE)).as("the old container reads the old file").isEqualTo("good-v1");
       assertThat(version(source1)).as("the old generation keeps its version record").isEqualTo(version1);
