@@ -171,7 +171,7 @@ public final class Injector {
    * own generation (atomically) and audits it; false when writing failed (reported).
    */
   public boolean writeInPlace(InjectionPlan plan) {
-    return generations().writeInPlace(plan);
+    return files == null || generations().writeInPlace(plan);
   }
 
   /**
@@ -179,7 +179,7 @@ public final class Injector {
    * that mounts it is created; false when writing failed (reported, nothing left behind).
    */
   public boolean prepareGeneration(InjectionPlan plan) {
-    return generations().prepare(plan);
+    return files == null || generations().prepare(plan);
   }
 
   /**
@@ -187,7 +187,9 @@ public final class Injector {
    * container mounts any more (the replaced container's after success, the clone's after a rollback).
    */
   public void settleGenerations(InjectionPlan plan) {
-    generations().settle(plan);
+    if (files != null) {
+      generations().settle(plan);
+    }
   }
 
   private FileGenerations generations() {

@@ -80,10 +80,7 @@ class InjectorPlanTest {
         true, null, null, new Targets(List.of(), Map.of()), Map.of(), 1);
     envSpec = new SecretSpec(ENV_SECRET, "dev", new InjectSpec(InjectMode.ENV, null, null, null, null),
         true, null, null, new Targets(List.of(), Map.of()), Map.of(), 2);
-    ProviderSpec provider = new ProviderSpec("dev", "local", Map.of("path", "secrets.json"),
-        new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), Duration.ofSeconds(1), 1);
-    DsoConfig config = new DsoConfig(dir.resolve("dso.yaml"), Map.of("dev", provider), AgentSettings.DEFAULT,
-        Defaults.DEFAULT, List.of(fileSpec, envSpec));
+    DsoConfig config = config(List.of(fileSpec, envSpec));
     registry = ProviderRegistry.open(config, ProviderCatalog.discover(null), Map.of(), clock, executor, d -> {});
     SecretCache cache = new SecretCache(true);
     Redactor redactor = new Redactor();
@@ -92,6 +89,12 @@ class InjectorPlanTest {
     sync = new SecretSync(config, registry, cache, metrics, audit, redactor, clock);
     files = new FileInjector(Files.createDirectories(dir.resolve("secrets")));
     injector = new Injector(config, docker, sync, new VersionKey(new byte[32]), files, metrics, audit, redactor, clock);
+  }
+
+  private DsoConfig config(List<SecretSpec> secrets) {
+    ProviderSpec provider = new ProviderSpec("dev", "local", Map.of("path", "secrets.json"),
+        new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), Duration.ofSeconds(1), 1);
+    return new DsoConfig(dir.resolve("dso.yaml"), Map.of("dev", provider), AgentSettings.DEFAULT, Defaults.DEFAULT, secrets);
   }
 
   @AfterEach
@@ -230,6 +233,22 @@ class InjectorPlanTest {
     assertThat(plan.change().setEnv()).containsEntry("TOKEN", "tok-" + OLD);
     assertThat(plan.files()).isEmpty();
     assertThat(plan.toString()).doesNotContain(OLD);
+    assertThat(docker.calls).allMatch(c -> c.startsWith("inspect "));
+  }
+
+  @Test
+  void withoutFileSecretsApplyingAPlanIsANoOpForFiles() throws Exception {
+    DsoMetrics metrics = new DsoMetrics(clock, clock.instant(), "test", () -> 0);
+    Redactor redactor = new Redactor();
+    Injector envOnly = new Injector(config(List.of(envSpec)), docker, sync, new VersionKey(new byte[32]), null, metrics,
+        AuditLog.toStream(auditOut, clock, redactor), redactor, clock);
+    docker.put(details("api", "id-api", List.of(), Map.of(Labels.RELOADER, "true", Labels.SECRETS, ENV_SECRET)));
+    InjectionPlan plan = envOnly.plan("api").orElseThrow();
+    assertThat(envOnly.prepareGeneration(plan)).isTrue();
+    assertThat(envOnly.writeInPlace(plan)).isTrue();
+    envOnly.settleGenerations(plan);
+    envOnly.containerRemoved("api");
+    envOnly.sweep(List.of());
     assertThat(docker.calls).allMatch(c -> c.startsWith("inspect "));
   }
 
