@@ -73,27 +73,31 @@ final class FileGenerations {
 
   /** Wipes the generations of {@code name} that neither it nor its rotation's temporary containers mount. */
   void retire(String name) {
-    if (!files.containers().contains(name)) {
-      return;
+    if (files.containers().contains(name)) {
+      retire(name, docker.list(true));
     }
+  }
+
+  /**
+   * Containers are picked by name from one listing and then inspected by id: a rotation may rename
+   * them meanwhile (X to X_dso_old and back), and inspecting by name one after the other could miss
+   * a container that moved to a name already looked at, and wipe the files it reads.
+   */
+  private void retire(String name, List<ContainerSummary> all) {
+    Set<String> names = Set.of(name, name + Labels.NEW_SUFFIX, name + Labels.OLD_SUFFIX);
     Set<String> mounted = new HashSet<>();
-    for (String n : List.of(name, name + Labels.NEW_SUFFIX, name + Labels.OLD_SUFFIX)) {
-      docker.inspect(n).filter(d -> d.name().equals(n)).ifPresent(d -> d.mounts()
-          .forEach(m -> files.generationBelow(name, m.source()).ifPresent(mounted::add)));
+    for (ContainerSummary c : all) {
+      if (names.contains(c.name())) {
+        docker.inspect(c.id()).ifPresent(d -> d.mounts()
+            .forEach(m -> files.generationBelow(name, m.source()).ifPresent(mounted::add)));
+      }
     }
     files.retain(name, mounted);
   }
 
   void sweep(List<ContainerSummary> all) {
-    Set<String> names = new HashSet<>();
-    all.forEach(c -> names.add(c.name()));
     for (String dir : files.containers()) {
-      boolean exists = names.contains(dir) || names.contains(dir + Labels.NEW_SUFFIX) || names.contains(dir + Labels.OLD_SUFFIX);
-      if (exists) {
-        retire(dir);
-      } else {
-        files.retain(dir, Set.of());
-      }
+      retire(dir, all);
     }
   }
 }

@@ -52,7 +52,8 @@ public final class FileInjector {
   private final Set<Path> held = ConcurrentHashMap.newKeySet();
 
   public FileInjector(Path root) {
-    this.root = root;
+    // Absolute and normalized: bind sources must be absolute, and mount sources are compared with it.
+    this.root = root.toAbsolutePath().normalize();
   }
 
   public Path root() {

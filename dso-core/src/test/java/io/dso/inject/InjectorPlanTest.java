@@ -93,7 +93,7 @@ class InjectorPlanTest {
 
   private DsoConfig config(List<SecretSpec> secrets) {
     ProviderSpec provider = new ProviderSpec("dev", "local", Map.of("path", "secrets.json"),
-        new RetrySettings(1, Duration.ofMillis(1), Duration.ofMillis(1)), Duration.ofSeconds(1), 1);
+        new RetrySettings(3, Duration.ofMillis(10), Duration.ofMillis(10)), Duration.ofSeconds(30), 1);
     return new DsoConfig(dir.resolve("dso.yaml"), Map.of("dev", provider), AgentSettings.DEFAULT, Defaults.DEFAULT, secrets);
   }
 
@@ -252,6 +252,38 @@ class InjectorPlanTest {
     assertThat(docker.calls).allMatch(c -> c.startsWith("inspect "));
   }
 
+  @Test
+  void aContainerRenamedWhileItsFilesAreRetiredKeepsThem() throws Exception {
+    String serving = servedFileContainer("web", OLD);
+    ContainerDetails old = docker.inspect("web").orElseThrow();
+    // a restart rotation's rollback: the clone under the name was removed (its destroy event retires
+    // the name's files) while the old container, listed as web_dso_old, gets its name back
+    docker.remove("web");
+    docker.put(rename(old, "web" + Labels.OLD_SUFFIX));
+    docker.afterNextInspect = () -> {
+      docker.remove("web" + Labels.OLD_SUFFIX);
+      docker.put(old);
+    };
+
+    injector.containerRemoved("web");
+
+    assertThat(files.generations("web")).containsExactly(serving);
+    assertThat(Files.readString(files.dataDir("web", serving, FILE_SECRET).resolve("password"))).isEqualTo(OLD);
+  }
+
+  @Test
+  void theFilesOfARemovedContainerAreWiped() throws Exception {
+    servedFileContainer("web", OLD);
+    docker.remove("web");
+    injector.containerRemoved("web");
+    assertThat(files.containers()).isEmpty();
+  }
+
+  private static ContainerDetails rename(ContainerDetails c, String name) {
+    return new ContainerDetails(c.id(), name, c.image(), c.labels(), c.env(), c.status(), c.running(), c.health(),
+        c.hasHealthcheck(), c.mounts(), c.restartPolicy(), c.init(), c.networkMode(), c.startedAt(), c.fixedHostPort());
+  }
+
   /** A running container "name" mounting a generation written with {@code value}; the cache then holds NEW. */
   private String servedFileContainer(String name, String value) throws IOException {
     String g = FileInjector.newGeneration();
@@ -324,13 +356,27 @@ class InjectorPlanTest {
     @Override
     public List<ContainerSummary> list(boolean all) {
       calls.add("list");
-      return new ArrayList<>();
+      List<ContainerSummary> out = new ArrayList<>();
+      byName.values().forEach(c -> out.add(new ContainerSummary(c.id(), c.name(), c.image(), c.labels(), "running")));
+      return out;
+    }
+
+    /** What happens on the daemon right after the next inspect (a rotation renaming a container meanwhile). */
+    Runnable afterNextInspect = () -> { };
+
+    void remove(String name) {
+      byName.remove(name);
     }
 
     @Override
     public Optional<ContainerDetails> inspect(String idOrName) {
       calls.add("inspect " + idOrName);
-      return Optional.ofNullable(byName.get(idOrName));
+      Optional<ContainerDetails> found =
+          byName.values().stream().filter(c -> c.name().equals(idOrName) || c.id().equals(idOrName)).findFirst();
+      Runnable then = afterNextInspect;
+      afterNextInspect = () -> { };
+      then.run();
+      return found;
     }
 
     @Override
