@@ -200,9 +200,14 @@ public final class RotationEngine {
         // Values that were never in the container can only arrive in a new one.
         strategy = strategies.replacing(c, plan);
       } else {
+        injector.writeInPlace(plan);
         notDelivered(plan, strategy, reason);
         return;
       }
+    }
+    // A replacing strategy gives the clone a new file generation and leaves the old one's files alone.
+    if (strategy.replacesContainer() ? !injector.prepareGeneration(plan) : !injector.writeInPlace(plan)) {
+      return;
     }
     if (!plan.needsNewContainer() && strategy.name().equals("none")) {
       if (reason == Reason.CHANGE) {
@@ -214,7 +219,7 @@ public final class RotationEngine {
     try {
       String servingId = strategy.rotate(c, plan.change(), journal);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      for (SecretSpec s : plan.needNewContainer()) {
+      for (SecretSpec s : strategy.replacesContainer() ? plan.changed() : plan.needNewContainer()) {
         injector.injected(servingId, s, strategy.name());
       }
       if (!plan.firstInjectionOnly()) {
@@ -243,7 +248,7 @@ public final class RotationEngine {
             .withExtra("cause", outage ? "docker_unreachable" : e.aborted() ? "agent_stopping" : "rotation")
             .withExtra("error", reasonText));
       }
-      for (SecretSpec s : plan.needNewContainer()) {
+      for (SecretSpec s : strategy.replacesContainer() ? plan.changed() : plan.needNewContainer()) {
         injector.failed(c.id(), s, e.getMessage());
       }
       record(plan, strategy, c.id(), false, took, reasonText);
@@ -254,6 +259,10 @@ public final class RotationEngine {
         retryWhenDockerAnswers(name);
       } else if (e.retryable()) {
         scheduleRetry(name);
+      }
+    } finally {
+      if (strategy.replacesContainer()) {
+        injector.settleGenerations(plan);
       }
     }
   }
