@@ -27,12 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("docker")
 class RotationKeepsAnonymousVolumeDataIT {
-  private static final String SECRET = "app/token";
   /** PID 1 that stops at once on SIGTERM (no HEALTHCHECK: the gate checks that it keeps running). */
   private static final String[] IDLE = {"sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 1 & wait $!; done"};
 
   @TempDir Path dir;
   private RotationFixture fx;
+  /** Unique per run: agents of other tests on the same daemon must not take these containers for theirs. */
+  private String secret;
   private RigResources res;
   /** Per name, the ids of every container that held it before the last rotation. */
   private final Map<String, List<String>> idsOf = new java.util.HashMap<>();
@@ -40,6 +41,7 @@ class RotationKeepsAnonymousVolumeDataIT {
   @BeforeEach
   void setUp() {
     fx = new RotationFixture(dir);
+    secret = "volume-data/" + fx.suffix;
     res = new RigResources(new DockerCli(fx.host));
   }
 
@@ -55,21 +57,21 @@ class RotationKeepsAnonymousVolumeDataIT {
     String image = RigResources.volumeImage(new DockerCli(fx.host));
     Map<String, String> strategies = Map.of("rolling", fx.name("vol-rolling"), "restart", fx.name("vol-restart"),
         "auto", fx.name("vol-auto"));
-    fx.secret(SECRET, Map.of("TOKEN", "v1"));
+    fx.secret(secret, Map.of("TOKEN", "v1"));
     Map<String, String> volumeOf = new java.util.HashMap<>();
     for (var e : strategies.entrySet()) {
       List<String> opts = e.getKey().equals("auto") ? List.of() : List.of("--label", "dso.update.strategy=" + e.getKey());
-      fx.runTarget(e.getValue(), SECRET, opts, image, IDLE);
+      fx.runTarget(e.getValue(), secret, opts, image, IDLE);
       res.trackVolumesOf(e.getValue());
       fx.ok("exec", e.getValue(), "sh", "-c", "echo written-before-" + e.getKey() + " >/data/kept.txt");
       volumeOf.put(e.getKey(), dataVolume(fx.inspect(e.getValue())));
       idsOf.computeIfAbsent(e.getValue(), n -> new ArrayList<>()).add(fx.id(e.getValue()));
     }
     Path config = fx.config("auto", 3, """
-        - name: app/token
+        - name: %s
           inject: env
           rotation: true
-        """);
+        """.formatted(secret));
     try (AgentProcess agent = fx.start(config, Map.of())) {
       // the first injection replaces each container once; then a change of the secret replaces it again
       awaitToken(strategies.values(), "v1");
@@ -78,7 +80,7 @@ class RotationKeepsAnonymousVolumeDataIT {
         firstIds.add(fx.id(n));
         idsOf.get(n).add(fx.id(n));
       });
-      fx.secret(SECRET, Map.of("TOKEN", "v2"));
+      fx.secret(secret, Map.of("TOKEN", "v2"));
       awaitToken(strategies.values(), "v2");
 
       for (var e : strategies.entrySet()) {
