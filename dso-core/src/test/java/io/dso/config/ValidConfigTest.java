@@ -53,7 +53,7 @@ class ValidConfigTest {
         Map.entry("app-local", local("app-local", "../quickstart/secrets.json", 13)),
         Map.entry("host-env", new ProviderSpec("host-env", "env", Map.of("prefix", "APP_"), RetrySettings.DEFAULT,
             Duration.ofSeconds(10), 22)));
-    assertThat(config.agent()).isEqualTo(new AgentSettings(true, Duration.ofMinutes(5),
+    assertThat(config.agent()).isEqualTo(new AgentSettings(true, LabelTargeting.OPEN, Duration.ofMinutes(5),
         new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)), new WebhookSettings(false, null),
         new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10),
         Duration.ofSeconds(30)));
