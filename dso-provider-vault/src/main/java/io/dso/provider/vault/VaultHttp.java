@@ -50,7 +50,9 @@ final class VaultHttp {
     this.namespace = namespace;
     HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
-        .followRedirects(HttpClient.Redirect.NEVER);
+        .followRedirects(HttpClient.Redirect.NEVER)
+        // Vault speaks HTTP/2 only over TLS (ALPN); on plain http the h2c upgrade attempt is wasted.
+        .version(address.getScheme().equals("https") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
     if (tls != null) {
       b.sslContext(tls);
     }
