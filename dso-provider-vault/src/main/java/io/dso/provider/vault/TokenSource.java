@@ -18,21 +18,6 @@ interface TokenSource {
    */
   boolean refreshAfterDenied(String used, String secret);
 
-  /** A token fixed in the config or in VAULT_TOKEN: nothing to refresh. */
-  static TokenSource fixed(String token) {
-    return new TokenSource() {
-      @Override
-      public String current(String secret) {
-        return token;
-      }
-
-      @Override
-      public boolean refreshAfterDenied(String used, String secret) {
-        return false;
-      }
-    };
-  }
-
   /**
    * A token file kept fresh by someone else (a Vault Agent sink): re-read whenever its modification
    * time or size changes, and after a refusal.

@@ -37,7 +37,7 @@ public final class VaultProviderFactory implements SecretProviderFactory {
     VaultHttp http = new VaultHttp(context.name(), s.address(), s.namespace(),
         VaultTls.context(s.caCert(), s.clientCert(), s.clientKey()));
     TokenSource tokens = switch (s.auth()) {
-      case TOKEN -> s.tokenFile() != null ? new TokenSource.FromFile(context.name(), s.tokenFile()) : TokenSource.fixed(s.token());
+      case TOKEN -> s.tokenFile() != null ? new TokenSource.FromFile(context.name(), s.tokenFile()) : new RenewingToken(context.name(), http, s.token(), context.clock());
       case APPROLE -> LoginSession.approle(context.name(), http, s, context.clock());
       case JWT -> LoginSession.jwt(context.name(), http, s, context.clock());
     };

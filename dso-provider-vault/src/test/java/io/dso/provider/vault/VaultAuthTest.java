@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dso.provider.ProviderContext;
+import io.dso.testing.FakeVaultServer;
 import io.dso.provider.ProviderException;
 import io.dso.provider.SecretAccessDeniedException;
 import io.dso.provider.SecretProvider;
@@ -42,6 +43,25 @@ class VaultAuthTest {
     Map<String, Object> config = new HashMap<>(Map.of("address", vault.address(), "kv_version", "2"));
     config.putAll(extra);
     return new VaultProviderFactory().create(new ProviderContext("vault-auth", config, dir, Map.of(), clock));
+  }
+
+  @Test
+  void aConfiguredRenewableTokenIsRenewedAtTwoThirdsOfItsTtl() {
+    vault.addToken("hvs.CANARY-fixed", 60, true);
+    try (SecretProvider p = provider(Map.of("token", "hvs.CANARY-fixed"))) {
+      p.fetch(REF);
+      assertThat(vault.requests("GET", "auth/token/lookup-self")).hasSize(1);
+      clock.advance(Duration.ofSeconds(39));
+      p.fetch(REF);
+      assertThat(vault.requests("POST", "auth/token/renew-self")).isEmpty();
+      clock.advance(Duration.ofSeconds(2));
+      p.fetch(REF);
+      assertThat(vault.requests("POST", "auth/token/renew-self")).singleElement()
+          .extracting(FakeVaultServer.Request::token).isEqualTo("hvs.CANARY-fixed");
+      clock.advance(Duration.ofSeconds(50)); // past the original 60 s: alive only because it was renewed
+      assertThat(p.fetch(REF).values()).containsEntry("DB_PASSWORD", "CANARY-auth-pw");
+    }
+    assertThat(vault.requests("GET", "auth/token/lookup-self")).hasSize(1);
   }
 
   @Test

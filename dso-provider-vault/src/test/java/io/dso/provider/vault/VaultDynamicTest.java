@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dso.provider.Lease;
 import io.dso.provider.ProviderContext;
+import io.dso.testing.FakeVaultServer;
 import io.dso.provider.SecretPayload;
 import io.dso.provider.SecretProvider;
 import io.dso.provider.SecretRef;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dso.provider.ProviderContext;
+import io.dso.testing.FakeVaultServer;
 import io.dso.provider.ProviderException;
 import io.dso.provider.SecretAccessDeniedException;
 import io.dso.provider.SecretNotFoundException;

@@ -1,10 +1,13 @@
-package io.dso.provider.vault;
+package io.dso.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A fake Vault/OpenBao HTTP server on 127.0.0.1 that follows the documented API for what the provider
@@ -29,79 +34,104 @@ import java.util.concurrent.atomic.AtomicInteger;
  * state (503) and Vault's {@code {"errors":[...]}} bodies (403 without a valid token, 404 with an
  * empty list). Every request is logged for assertions.
  */
-final class FakeVaultServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class FakeVaultServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One received request: method, path with query, and the auth and namespace headers. */
-  record Request(String method, String path, String token, String namespace, JsonNode body) {}
+  public record Request(String method, String path, String token, String namespace, JsonNode body) {}
 
   private record TokenInfo(Instant expiresAt, boolean renewable, long ttl) {}
 
   private final HttpServer server;
   private final Clock clock;
-  final List<Request> log = new CopyOnWriteArrayList<>();
+  public final List<Request> log = new CopyOnWriteArrayList<>();
   private final Map<String, TokenInfo> tokens = new ConcurrentHashMap<>();
   // mount -> path -> versions (index 0 = version 1; null entry = deleted version)
   private final Map<String, Map<String, List<Map<String, String>>>> kv2 = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Map<String, String>>> kv1 = new ConcurrentHashMap<>();
   private final Map<String, Long> dynamicMounts = new ConcurrentHashMap<>();
-  final Set<String> revokedLeases = ConcurrentHashMap.newKeySet();
-  final Set<String> deniedPaths = ConcurrentHashMap.newKeySet();
+  public final Set<String> revokedLeases = ConcurrentHashMap.newKeySet();
+  /** Lease id -> when it was issued and the username it carries, for dynamic credentials. */
+  public final Map<String, Instant> leaseIssued = new ConcurrentHashMap<>();
+  public final Map<String, String> leaseUser = new ConcurrentHashMap<>();
+  public final Set<String> deniedPaths = ConcurrentHashMap.newKeySet();
   private final AtomicInteger leaseCounter = new AtomicInteger();
-  volatile String requiredNamespace;
-  volatile boolean sealed;
-  volatile String roleId;
-  volatile String secretId;
-  volatile String jwtRole;
-  volatile String jwt;
-  volatile long loginTtl = 60;
+  public volatile String requiredNamespace;
+  public volatile boolean sealed;
+  public volatile String roleId;
+  public volatile String secretId;
+  public volatile String jwtRole;
+  public volatile String jwt;
+  public volatile long loginTtl = 60;
 
-  FakeVaultServer(Clock clock) throws IOException {
+  public FakeVaultServer(Clock clock) throws IOException {
+    this(clock, null, false);
+  }
+
+  /**
+   * Serves https with {@code tls} when it is not null; {@code needClientCert} makes the handshake
+   * demand a client certificate trusted by {@code tls} (mutual TLS).
+   */
+  public FakeVaultServer(Clock clock, SSLContext tls, boolean needClientCert) throws IOException {
     this.clock = clock;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(loopback, 16);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 16);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters p = tls.getDefaultSSLParameters();
+          p.setNeedClientAuth(needClientCert);
+          params.setSSLParameters(p);
+        }
+      });
+      server = https;
+    }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String address() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+  public String address() {
+    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** A token valid for {@code ttl} seconds (0: no expiry). */
-  void addToken(String token, long ttl, boolean renewable) {
+  public void addToken(String token, long ttl, boolean renewable) {
     tokens.put(token, new TokenInfo(ttl == 0 ? Instant.MAX : clock.instant().plusSeconds(ttl), renewable, ttl));
   }
 
-  void revokeToken(String token) {
+  public void revokeToken(String token) {
     tokens.remove(token);
   }
 
-  Set<String> liveTokens() {
+  public Set<String> liveTokens() {
     return tokens.keySet();
   }
 
   /** Writes a new KV v2 version; returns its number. */
-  int putV2(String mount, String path, Map<String, String> data) {
+  public int putV2(String mount, String path, Map<String, String> data) {
     List<Map<String, String>> versions = kv2.computeIfAbsent(mount, m -> new ConcurrentHashMap<>())
         .computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
     versions.add(Map.copyOf(data));
     return versions.size();
   }
 
-  void deleteV2Version(String mount, String path, int version) {
+  public void deleteV2Version(String mount, String path, int version) {
     kv2.get(mount).get(path).set(version - 1, Map.of());
   }
 
-  void putV1(String mount, String path, Map<String, String> data) {
+  public void putV1(String mount, String path, Map<String, String> data) {
     kv1.computeIfAbsent(mount, m -> new ConcurrentHashMap<>()).put(path, Map.copyOf(data));
   }
 
-  void dynamicMount(String mount, long leaseSeconds) {
+  public void dynamicMount(String mount, long leaseSeconds) {
     dynamicMounts.put(mount, leaseSeconds);
   }
 
-  List<Request> requests(String method, String pathPrefix) {
+  public List<Request> requests(String method, String pathPrefix) {
     List<Request> out = new ArrayList<>();
     for (Request r : log) {
       if (r.method().equals(method) && r.path().startsWith(pathPrefix)) {
@@ -154,6 +184,10 @@ final class FakeVaultServer implements AutoCloseable {
       }
       addToken(token, info.ttl(), true);
       send(ex, 200, auth(token, info.ttl(), true));
+    } else if (path.equals("auth/token/lookup-self") && method.equals("GET")) {
+      long left = info.ttl() == 0 ? 0 : Math.max(0, info.expiresAt().getEpochSecond() - clock.instant().getEpochSecond());
+      ObjectNode d = JSON.createObjectNode().put("ttl", left).put("renewable", info.renewable());
+      send(ex, 200, JSON.createObjectNode().set("data", d));
     } else if (path.startsWith("sys/internal/ui/mounts/")) {
       String mount = path.substring("sys/internal/ui/mounts/".length());
       ObjectNode d = JSON.createObjectNode();
@@ -173,8 +207,10 @@ final class FakeVaultServer implements AutoCloseable {
       String leaseId = parts[0] + "/creds/" + parts[2] + "/lease-" + leaseCounter.incrementAndGet();
       ObjectNode out = JSON.createObjectNode().put("lease_id", leaseId)
           .put("lease_duration", dynamicMounts.get(parts[0])).put("renewable", true);
-      out.putObject("data").put("username", "v-" + parts[2] + "-" + leaseCounter.get())
-          .put("password", "CANARY-dyn-" + UUID.randomUUID());
+      String user = "v-" + parts[2] + "-" + leaseCounter.get();
+      out.putObject("data").put("username", user).put("password", "CANARY-dyn-" + UUID.randomUUID());
+      leaseIssued.put(leaseId, clock.instant());
+      leaseUser.put(leaseId, user);
       send(ex, 200, out);
     } else if (parts.length == 3 && kv2.containsKey(parts[0]) && parts[1].equals("data")) {
       readV2(ex, kv2.get(parts[0]).get(parts[2]), query);
