@@ -1,6 +1,8 @@
 package io.dso.provider.vault;
 
 import io.dso.provider.ProviderException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A secret name as written in dso.yaml: a path inside the mount, optionally pinned to a KV v2
@@ -36,5 +38,17 @@ record SecretName(String path, Integer version) {
           "secret name '" + name + "' must be a path inside the mount such as myapp/db (no '..')");
     }
     return new SecretName(path, version);
+  }
+
+  /** The path with each segment percent-encoded for the URL (a name may hold spaces or '#'). */
+  String urlPath() {
+    StringBuilder out = new StringBuilder();
+    for (String segment : path.split("/", -1)) {
+      if (!out.isEmpty()) {
+        out.append('/');
+      }
+      out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    return out.toString();
   }
 }

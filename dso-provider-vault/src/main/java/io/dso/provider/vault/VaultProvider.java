@@ -54,14 +54,14 @@ final class VaultProvider implements SecretProvider {
         throw new ProviderException(name, ref.name(), false,
             "secret '" + ref.name() + "': mount '" + settings.mount() + "' is KV v1, which has no versions; drop ?version=");
       }
-      String path = settings.mount() + "/" + n.path();
+      String path = settings.mount() + "/" + n.urlPath();
       VaultHttp.Response r = call("GET", path, ref.name());
       if (!r.ok()) {
         throw failure(r, ref.name(), path, "read");
       }
       return PayloadJson.toPayload(r.body().path("data"), name, ref.name());
     }
-    String path = settings.mount() + "/data/" + n.path();
+    String path = settings.mount() + "/data/" + n.urlPath();
     VaultHttp.Response r = call("GET", n.version() == null ? path : path + "?version=" + n.version(), ref.name());
     JsonNode data = r.body().path("data");
     if (r.status() == 404 && data.path("metadata").has("version")) {
@@ -97,7 +97,7 @@ final class VaultProvider implements SecretProvider {
     if (kvVersion(ref.name()) == 1) {
       return Optional.empty();
     }
-    String path = settings.mount() + "/metadata/" + n.path();
+    String path = settings.mount() + "/metadata/" + n.urlPath();
     VaultHttp.Response r = call("GET", path, ref.name());
     if (!r.ok()) {
       throw failure(r, ref.name(), path, "read");
@@ -134,7 +134,7 @@ final class VaultProvider implements SecretProvider {
   }
 
   private SecretPayload dynamic(String secret, SecretName n) {
-    String path = settings.mount() + "/creds/" + n.path();
+    String path = settings.mount() + "/creds/" + n.urlPath();
     VaultHttp.Response r = call("GET", path, secret);
     if (!r.ok()) {
       throw failure(r, secret, path, "read");

@@ -79,6 +79,7 @@ class VaultKvTest {
       assertThat(vault.log).hasSize(before);
     }
     assertThat(vault.requests("GET", "secret/data/app?version=1")).hasSize(1);
+    assertThat(SecretName.parse("v", "team a/db#1").urlPath()).isEqualTo("team%20a/db%231");
     assertThatThrownBy(() -> SecretName.parse("v", "app?version=0")).hasMessageContaining("positive whole number");
     assertThatThrownBy(() -> SecretName.parse("v", "app?ver=2")).hasMessageContaining("version=N");
   }
