@@ -84,6 +84,10 @@ class VaultLeaseRotationIT {
             assertThat(vault.revokedLeases).as("the retired credential's lease is revoked").contains(firstLease));
         assertThat(vault.revokedLeases).doesNotContain(leaseOf(vault, now[0]));
 
+        // A poll before the refresh point must not issue a credential: about one per 4 s, not one per poll.
+        long seconds = Duration.between(vault.leaseIssued.get(firstLease), Instant.now()).toSeconds();
+        assertThat(vault.leaseIssued).as("credentials issued in %d s", seconds).hasSizeLessThanOrEqualTo((int) (seconds / 4) + 2);
+
         String metrics = AgentProcess.get(metricsPort, "/metrics").body();
         assertThat(metrics).contains("dso_secret_lease_expiry_timestamp_seconds{secret=\"readonly\"}");
         agent.terminate();
