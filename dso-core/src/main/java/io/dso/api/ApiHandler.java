@@ -1,11 +1,11 @@
 package io.dso.api;
 
-import io.dso.agent.Agent;
-import io.dso.cache.CachedSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -14,22 +14,37 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The agent's REST API on loopback: {@code /health}, {@code /ready}, {@code /api/secrets} (names,
  * versions and fetch times; never values), {@code /api/containers/<name>} and the events endpoints.
- * Blocking (not NonBlocking): the webhook reads a body and event streams live long, so Jetty runs
- * requests on the agent's virtual threads.
+ * It sees the agent only through narrow views, so it is tested without Docker or an agent. Blocking
+ * (not NonBlocking): the webhook reads a body and event streams live long, so Jetty runs requests on
+ * the agent's virtual threads.
  */
 public final class ApiHandler extends Handler.Abstract {
-  private final Agent agent;
+  private final HostCheck hosts;
+  private final ReadinessView readiness;
+  private final SecretsView secretsView;
   private final EventFeed feed = new EventFeed();
   private final EventsEndpoints events;
 
-  public ApiHandler(Agent agent) {
-    this.agent = agent;
-    this.events = new EventsEndpoints(agent.webhook(), feed);
-    agent.audit().subscribe(feed);
+  /**
+   * @param bindHost the address the API listens on; a non-loopback one is accepted as {@code Host}
+   * @param auditRecords where the handler subscribes to audit records for the event endpoints
+   */
+  public ApiHandler(String bindHost, ReadinessView readiness, SecretsView secrets, WebhookSink webhook,
+      Consumer<Consumer<Map<String, Object>>> auditRecords) {
+    this.hosts = HostCheck.forBind(bindHost);
+    this.readiness = readiness;
+    this.secretsView = secrets;
+    this.events = new EventsEndpoints(webhook, feed);
+    auditRecords.accept(feed);
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!hosts.allows(request.getHeaders().get(HttpHeader.HOST))) {
+      // Never echo the header: it is attacker-chosen text.
+      return Responses.error(response, callback, 403,
+          "Host header is not this machine's loopback; call the API as localhost, 127.0.0.1 or [::1]");
+    }
     String path = Request.getPathInContext(request);
     if (path.equals("/api/events/secret-update")) {
       if (!request.getMethod().equals("POST")) {
@@ -65,7 +80,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean ready(Response response, Callback callback) {
-    Agent.Readiness r = agent.readiness();
+    ReadinessView.Readiness r = readiness.readiness();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("ready", r.ready());
     body.put("secrets_fetched", r.secretsFetched());
@@ -83,10 +98,11 @@ public final class ApiHandler extends Handler.Abstract {
     if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
       return Responses.error(response, callback, 400, "invalid container name or id '" + name + "'");
     }
-    if (!agent.readiness().dockerUp()) {
-      return Responses.error(response, callback, 503, "Docker Engine unreachable at " + agent.readiness().dockerHost());
+    ReadinessView.Readiness r = readiness.readiness();
+    if (!r.dockerUp()) {
+      return Responses.error(response, callback, 503, "Docker Engine unreachable at " + r.dockerHost());
     }
-    var report = agent.injector().describe(name);
+    var report = secretsView.container(name);
     if (report.isEmpty()) {
       return Responses.error(response, callback, 404, "no container named or with id '" + name + "'");
     }
@@ -110,13 +126,13 @@ public final class ApiHandler extends Handler.Abstract {
 
   private boolean secrets(Response response, Callback callback) {
     List<Map<String, Object>> list = new ArrayList<>();
-    for (CachedSecret s : agent.secrets()) {
+    for (SecretsView.SecretInfo s : secretsView.secrets()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", s.name());
       m.put("provider", s.provider());
       m.put("version", s.version());
       m.put("fetched_at", s.fetchedAt().toString());
-      m.put("keys", s.payload() == null ? List.of() : List.copyOf(s.payload().values().keySet()));
+      m.put("keys", s.keys());
       list.add(m);
     }
     return Responses.json(response, callback, 200, Map.of("secrets", list));

@@ -19,18 +19,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/events/secret-update} (the webhook), {@code GET /api/events} (recent audit
- * records) and {@code GET /api/events/stream} (server-sent events). These block (body reads,
- * long-lived streams), so they run on the agent's virtual threads, never on Jetty's selector.
+ * records) and {@code GET /api/events/stream} (server-sent events). When a webhook token is
+ * configured, reading events needs it too: audit records name secrets, containers and callers.
+ * These block (body reads, long-lived streams), so they run on the agent's virtual threads, never
+ * on Jetty's selector.
  */
 final class EventsEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoints.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration KEEPALIVE = Duration.ofSeconds(15);
 
-  private final WebhookTrigger webhook;
+  private final WebhookSink webhook;
   private final EventFeed feed;
 
-  EventsEndpoints(WebhookTrigger webhook, EventFeed feed) {
+  EventsEndpoints(WebhookSink webhook, EventFeed feed) {
     this.webhook = webhook;
     this.feed = feed;
   }
@@ -59,7 +61,27 @@ final class EventsEndpoints {
     return Responses.json(response, callback, o.status(), o.body());
   }
 
+  /** Answers 401 or 429 and returns true when the caller may not read events. */
+  private boolean refused(Request request, Response response, Callback callback) {
+    int status = webhook.eventsAccess(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+    if (status == 200) {
+      return false;
+    }
+    if (status == 429) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
+      Responses.error(response, callback, 429, "too many requests with a wrong token; retry after 1 s");
+      return true;
+    }
+    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+    Responses.error(response, callback, 401,
+        "reading events needs the webhook token while one is set; send exactly Authorization: Bearer <agent.webhook.auth_token>");
+    return true;
+  }
+
   boolean recent(Request request, Response response, Callback callback) {
+    if (refused(request, response, callback)) {
+      return true;
+    }
     String limitText = Request.extractQueryParameters(request).getValue("limit");
     int limit = EventFeed.RECENT;
     if (limitText != null) {
@@ -76,6 +98,9 @@ final class EventsEndpoints {
   }
 
   boolean stream(Request request, Response response, Callback callback) {
+    if (refused(request, response, callback)) {
+      return true;
+    }
     EventFeed.Subscription sub = feed.subscribe();
     if (sub == null) {
       return Responses.error(response, callback, 503,

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.dso.agent.Agent;
 import io.dso.agent.AgentOptions;
 import io.dso.agent.StateDir;
-import io.dso.api.ApiHandler;
+import io.dso.api.AgentViews;
 import io.dso.api.HttpEndpoint;
 import io.dso.api.MetricsHandler;
 import io.dso.config.ConfigException;
@@ -122,7 +122,7 @@ public final class AgentCommand implements Callable<Integer> {
         metrics = HttpEndpoint.start("metrics", metricsBind, metricsPort,
             new MetricsHandler(agent.metrics().registry()), agent.executor(), "-metrics-port");
       }
-      apiServer = HttpEndpoint.start("API", api.host(), api.port(), new ApiHandler(agent), agent.executor(), "--api-addr");
+      apiServer = HttpEndpoint.start("API", api.host(), api.port(), AgentViews.apiHandler(agent, api.host()), agent.executor(), "--api-addr");
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();

@@ -9,7 +9,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class AgentReader {
   static final List<String> STRATEGIES = List.of("rolling", "restart", "signal", "none", "auto");
   private static final List<String> AGENT_KEYS =
-      List.of("cache", "refresh_interval", "watch", "webhook", "rotation", "restart_strategy");
+      List.of("cache", "label_targeting", "refresh_interval", "watch", "webhook", "rotation", "restart_strategy");
   private static final List<String> WATCH_KEYS = List.of("mode", "polling_interval");
   private static final List<String> WEBHOOK_KEYS = List.of("enabled", "auth_token");
   private static final List<String> ROTATION_KEYS =
@@ -42,6 +42,7 @@ final class AgentReader {
       return d;
     }
     boolean cache = or(bool(m, "cache"), d.cache());
+    LabelTargeting labels = labelTargeting(m, d.labelTargeting());
     Duration refresh = or(duration(m, "refresh_interval", Duration.ofSeconds(1)), d.refreshInterval());
     WatchSettings watch = watch(m);
     WebhookSettings webhook = webhook(m);
@@ -52,7 +53,13 @@ final class AgentReader {
     if (restart != null) {
       grace = or(duration(restart, "grace_period", Duration.ZERO), grace);
     }
-    return new AgentSettings(cache, refresh, watch, webhook, rotation, grace);
+    return new AgentSettings(cache, labels, refresh, watch, webhook, rotation, grace);
+  }
+
+  private LabelTargeting labelTargeting(YamlMap m, LabelTargeting fallback) {
+    String v = m.has("label_targeting")
+        ? values.choice(m.get("label_targeting"), m.path("label_targeting"), List.of("open", "restricted")) : null;
+    return v == null ? fallback : LabelTargeting.valueOf(v.toUpperCase(Locale.ROOT));
   }
 
   private WatchSettings watch(YamlMap agent) {
@@ -105,6 +112,12 @@ final class AgentReader {
             m.path("auth_token"),
             "an enabled webhook needs a non-empty auth_token; set auth_token: \"${DSO_WEBHOOK_TOKEN}\" and export it");
       }
+      return WebhookSettings.DEFAULT;
+    }
+    if (token != null && token.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      // HTTP trims spaces around a header value and the API takes "Bearer <token>" exactly: such a token could never match.
+      problems.add(m.get("auth_token"), m.path("auth_token"),
+          "must not contain spaces, tabs or control characters (a bearer token is sent as one word); generate e.g. openssl rand -hex 32");
       return WebhookSettings.DEFAULT;
     }
     return new WebhookSettings(enabled, token == null || token.isEmpty() ? null : token);

@@ -2,10 +2,14 @@ package io.dso.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -14,7 +18,8 @@ final class SecretReader {
   private static final List<String> KEYS =
       List.of("name", "provider", "inject", "rotation", "reload_strategy", "targets", "mappings");
   private static final List<String> RELOAD_KEYS = List.of("type", "signal");
-  private static final List<String> TARGET_KEYS = List.of("containers", "labels");
+  private static final List<String> TARGET_KEYS = List.of("containers", "labels", "allow_labels");
+  private static final List<String> MAPPING_KEYS = List.of("name", "allow_reserved");
   static final List<String> SIGNALS = List.of("SIGHUP", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGQUIT", "SIGWINCH");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern CONTAINER = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -96,12 +101,14 @@ final class SecretReader {
     Targets targets = targets(m);
     Map<String, Target> targetNodes = new LinkedHashMap<>();
     InjectMode mode = injectSpec != null ? injectSpec.mode() : InjectReader.declaredMode(m.get("inject"), defaults.inject());
-    Map<String, String> mappings = mappings(m, mode == InjectMode.FILE, targetNodes);
+    Set<String> allowReserved = new HashSet<>();
+    Map<String, String> mappings = mappings(m, mode == InjectMode.FILE, targetNodes, allowReserved);
     if (name == null || provider == null || injectSpec == null || targets == null || mappings == null
         || (m.has("reload_strategy") && reload == null)) {
       return null;
     }
-    SecretSpec spec = new SecretSpec(name, provider, injectSpec, rotation, strategy, reload, targets, mappings, Problems.line(item));
+    SecretSpec spec = new SecretSpec(name, provider, injectSpec, rotation, strategy, reload, targets, mappings,
+        Problems.line(item), allowReserved);
     return new Read(path, spec, targetNodes);
   }
 
@@ -186,10 +193,15 @@ final class SecretReader {
         }
       }
     }
-    return problems.size() == before ? new Targets(containers, labels) : null;
+    Boolean allowLabels = m.has("allow_labels") ? values.bool(m.get("allow_labels"), m.path("allow_labels")) : Boolean.FALSE;
+    return problems.size() == before && allowLabels != null ? new Targets(containers, labels, allowLabels) : null;
   }
 
-  private Map<String, String> mappings(YamlMap secret, boolean files, Map<String, Target> targetNodes) {
+  /**
+   * A mapping is {@code KEY: NAME}, or {@code KEY: {name: NAME, allow_reserved: true}} to set an env var
+   * that is reserved for the loader, the shell or a runtime.
+   */
+  private Map<String, String> mappings(YamlMap secret, boolean files, Map<String, Target> targetNodes, Set<String> allowReserved) {
     Node node = secret.get("mappings");
     if (node == null || Values.isNull(node)) {
       return Map.of();
@@ -203,15 +215,40 @@ final class SecretReader {
     for (String key : m.keys()) {
       String path = m.path(key);
       Node v = m.get(key);
+      boolean allowed = false;
+      if (v instanceof MappingNode) {
+        YamlMap entry = YamlMap.of(v, path, MAPPING_KEYS, problems);
+        if (entry == null) {
+          continue;
+        }
+        if (!entry.has("name")) {
+          problems.add(v, entry.path("name"), "missing key; add name: <" + (files ? "file name" : "env var name") + ">");
+          continue;
+        }
+        if (entry.has("allow_reserved")) {
+          Boolean b = values.bool(entry.get("allow_reserved"), entry.path("allow_reserved"));
+          if (files && b != null) {
+            problems.add(entry.keyNode("allow_reserved"), entry.path("allow_reserved"), "only for env injection; remove it");
+            continue;
+          }
+          allowed = Boolean.TRUE.equals(b);
+        }
+        path = entry.path("name");
+        v = entry.get("name");
+      }
       String target = values.nonEmpty(v, path, files ? "write a file name" : "write an env var name");
       if (target == null) {
         continue;
       }
       String raw = "'" + ((ScalarNode) v).getValue() + "'";
+      Optional<String> reserved = files ? Optional.empty() : ReservedEnvNames.reason(target);
       if (files && (target.contains("/") || target.equals(".") || target.equals(".."))) {
         problems.add(v, path, "file name " + raw + " must be a plain name without '/' or '..', e.g. db_password");
       } else if (!files && !ENV_NAME.matcher(target).matches()) {
         problems.add(v, path, "invalid env var name " + raw + "; use letters, digits and '_', not starting with a digit");
+      } else if (reserved.isPresent() && !allowed) {
+        problems.add(v, path, "env var " + raw + " is " + reserved.get() + "; map the key to another name, or write " + key
+            + ": { name: " + target + ", allow_reserved: true } if the secret must set it");
       } else if (targetNodes.containsKey(target)) {
         Target first = targetNodes.get(target);
         problems.add(v, path, (files ? "file " : "env var ") + raw + " is already set from key " + first.key() + " (line "
@@ -219,13 +256,39 @@ final class SecretReader {
       } else {
         targetNodes.put(target, new Target(key, v));
         out.put(key, target);
+        if (allowed) {
+          allowReserved.add(target);
+        }
       }
     }
     return problems.size() == before ? out : null;
   }
 
-  /** Two secrets must not set the same env var in the same named container: which value wins would be arbitrary. */
+  /**
+   * Two secrets must not set the same env var in one container: which value wins would be arbitrary.
+   * Known here: the same named container, or label selectors one container can match both of (no
+   * label key with two different values). Containers that ask by their own label are checked at injection.
+   */
   private void envClashes(List<Read> read) {
+    // Only env secrets with a selector and mappings can clash this way: pair those alone, not all secrets.
+    List<Read> selected = read.stream()
+        .filter(r -> env(r) && !r.spec().targets().labels().isEmpty() && !r.targets().isEmpty()).toList();
+    for (int i = 0; i < selected.size(); i++) {
+      Read a = selected.get(i);
+      for (int j = i + 1; j < selected.size(); j++) {
+        Read b = selected.get(j);
+        if (overlap(a.spec().targets().labels(), b.spec().targets().labels())) {
+          for (Map.Entry<String, Target> target : b.targets().entrySet()) {
+            if (a.targets().containsKey(target.getKey())) {
+              Node node = target.getValue().node();
+              problems.add(node, b.path() + ".mappings." + target.getValue().key(), "env var " + ((ScalarNode) node).getValue()
+                  + " is also injected by " + a.path() + " (line " + a.spec().line() + ") into containers matching both label"
+                  + " selectors " + a.spec().targets().labels() + " and " + b.spec().targets().labels() + "; rename one of them");
+            }
+          }
+        }
+      }
+    }
     Map<String, Read> owner = new HashMap<>();
     for (Read r : read) {
       if (r.spec().inject().mode() != InjectMode.ENV) {
@@ -242,5 +305,17 @@ final class SecretReader {
         }
       }
     }
+  }
+
+  private static boolean env(Read r) {
+    return r.spec().inject().mode() == InjectMode.ENV;
+  }
+
+  /** Whether one container could carry every label of both non-empty selectors. */
+  private static boolean overlap(Map<String, String> a, Map<String, String> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return false;
+    }
+    return a.entrySet().stream().allMatch(e -> !b.containsKey(e.getKey()) || b.get(e.getKey()).equals(e.getValue()));
   }
 }

@@ -67,6 +67,7 @@ public final class Injector {
     if (r == null) {
       return null;
     }
+    r.refused().forEach(refusal -> reportBadTarget(c.id(), refusal));
     if (r.error() != null) {
       reportBadTarget(c.id(), r.error());
       return null;
@@ -112,6 +113,7 @@ public final class Injector {
     List<SecretSpec> never = new ArrayList<>();
     labels.put(Labels.MANAGED, "true");
     try {
+      EnvCollisions.check(payloads);
       for (var e : payloads.entrySet()) {
         SecretSpec s = e.getKey();
         String version = key.version(s, e.getValue());

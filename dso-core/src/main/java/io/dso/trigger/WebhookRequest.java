@@ -13,6 +13,11 @@ import java.time.format.DateTimeParseException;
  * value; parse errors name the field only and never quote the body.
  */
 public record WebhookRequest(String provider, String secretName, String eventType, Instant timestamp) {
+  /** Earliest accepted timestamp: anything before is a client bug, not an event. */
+  public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  /** First instant past the accepted window (years 2000 to 9999). */
+  public static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -45,6 +50,9 @@ public record WebhookRequest(String provider, String secretName, String eventTyp
       at = OffsetDateTime.parse(ts).toInstant();
     } catch (DateTimeParseException e) {
       throw new Invalid("field 'timestamp' must be an ISO-8601 date-time with offset, e.g. 2026-04-01T10:30:00Z");
+    }
+    if (at.isBefore(EARLIEST) || !at.isBefore(END)) {
+      throw new Invalid("field 'timestamp' must lie in the years 2000 to 9999 (UTC), e.g. 2026-04-01T10:30:00Z");
     }
     return new WebhookRequest(provider, name, type, at);
   }

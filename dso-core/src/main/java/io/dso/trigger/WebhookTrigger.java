@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logic of {@code POST /api/events/secret-update}, without HTTP: size, rate limit, enabled,
- * bearer token (constant time), body, known secret, idempotency; then an immediate fetch of the
- * secret on a virtual thread. Every request that passed the size check, except 429s, is audited
- * as {@code webhook_received}; every answer is counted in {@code dso_webhook_requests_total}.
+ * The logic of {@code POST /api/events/secret-update}, without HTTP: size, enabled, bearer token
+ * (constant time), rate limit, body, known secret, idempotency; then an immediate fetch of the secret
+ * on a virtual thread. Refused callers (disabled, wrong token) draw from their own rate limit, so a
+ * flood of bad tokens cannot use up the budget of the caller who holds the token. Every request that
+ * passed the size check, except 429s, is audited as {@code webhook_received}; every answer is counted
+ * in {@code dso_webhook_requests_total}.
  */
 public final class WebhookTrigger {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookTrigger.class);
@@ -35,6 +37,10 @@ public final class WebhookTrigger {
   public static final int RATE_PER_SECOND = 20;
   /** Requests accepted at once after a quiet period. */
   public static final int BURST = 40;
+  /** Refused requests (wrong token, webhook off) answered per second, sustained; the rest get 429. */
+  public static final int REFUSED_PER_SECOND = 10;
+  /** Refused requests answered at once after a quiet period. */
+  public static final int REFUSED_BURST = 20;
   /** How many provider+secret+timestamp keys are remembered to answer duplicates. */
   public static final int REMEMBERED_KEYS = 10_000;
 
@@ -48,6 +54,7 @@ public final class WebhookTrigger {
   private final DsoMetrics metrics;
   private final Executor executor;
   private final TokenBucket bucket;
+  private final TokenBucket refusedBucket;
   private final String disabledReason;
   private final byte[] tokenDigest;
   private final Map<String, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -68,6 +75,7 @@ public final class WebhookTrigger {
     this.metrics = metrics;
     this.executor = executor;
     this.bucket = new TokenBucket(RATE_PER_SECOND, BURST, nanoTime);
+    this.refusedBucket = new TokenBucket(REFUSED_PER_SECOND, REFUSED_BURST, nanoTime);
     var webhook = config.agent().webhook();
     if (!webhook.enabled()) {
       disabledReason = "the webhook is disabled; set agent.webhook.enabled: true with an auth_token and watch.mode event or hybrid";
@@ -88,16 +96,19 @@ public final class WebhookTrigger {
     if (body.length > MAX_BODY) {
       return tooLarge();
     }
-    if (!bucket.tryAcquire()) {
-      long wait = Math.max(1, (bucket.nanosUntilAvailable() + 999_999_999L) / 1_000_000_000L);
-      return answer(429, error("too many webhook requests; retry after " + wait + " s"), wait);
-    }
+    // The token is checked first: refusals draw from their own bucket, the shared one is only for
+    // callers who hold the token, so an unauthenticated flood cannot starve them.
     if (disabledReason != null) {
-      return audited(403, error(disabledReason), null, remoteAddress);
+      return refusedBucket.tryAcquire() ? audited(403, error(disabledReason), null, remoteAddress) : limited(refusedBucket);
     }
     if (!authorized(authorization, tokenDigest)) {
-      return audited(401, error("missing or wrong bearer token; send Authorization: Bearer <agent.webhook.auth_token>"),
-          null, remoteAddress);
+      return refusedBucket.tryAcquire()
+          ? audited(401, error("missing or wrong bearer token; send exactly Authorization: Bearer <agent.webhook.auth_token>"),
+              null, remoteAddress)
+          : limited(refusedBucket);
+    }
+    if (!bucket.tryAcquire()) {
+      return limited(bucket);
     }
     WebhookRequest req;
     try {
@@ -131,14 +142,27 @@ public final class WebhookTrigger {
   }
 
   /**
-   * Whether the header carries the expected bearer token. Both sides are hashed first and compared
-   * with {@link MessageDigest#isEqual}, so neither the content nor the length leaks through timing.
+   * Whether a reader of the event endpoints may go on: 200 when no token is set or the header carries
+   * it exactly; else 401, or 429 once refused callers have used up their own limit. The limit is the
+   * one of refused webhook calls, so guessing the token here is no faster than there.
+   */
+  public int eventsAccess(String authorization) {
+    if (tokenDigest == null || authorized(authorization, tokenDigest)) {
+      return 200;
+    }
+    return refusedBucket.tryAcquire() ? 401 : 429;
+  }
+
+  /**
+   * Whether the header is exactly {@code Bearer <token>}: that scheme spelling, one space, the token
+   * and nothing else. Both sides are hashed first and compared with {@link MessageDigest#isEqual},
+   * so neither the content nor the length leaks through timing.
    */
   static boolean authorized(String header, byte[] expectedDigest) {
-    if (expectedDigest == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (expectedDigest == null || header == null || !header.startsWith("Bearer ")) {
       return false;
     }
-    return MessageDigest.isEqual(sha256(header.substring(7).strip()), expectedDigest);
+    return MessageDigest.isEqual(sha256(header.substring(7)), expectedDigest);
   }
 
   static byte[] sha256(String text) {
@@ -162,6 +186,11 @@ public final class WebhookTrigger {
     }
     audit.record(event);
     return answer(status, body, 0);
+  }
+
+  private Outcome limited(TokenBucket which) {
+    long wait = Math.max(1, (which.nanosUntilAvailable() + 999_999_999L) / 1_000_000_000L);
+    return answer(429, error("too many webhook requests; retry after " + wait + " s"), wait);
   }
 
   private Outcome answer(int status, Map<String, Object> body, long retryAfter) {

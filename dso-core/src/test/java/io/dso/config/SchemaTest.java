@@ -65,7 +65,8 @@ class SchemaTest {
       "01-misspelt-key", "03-bad-duration", "04-negative-duration", "08-shorthand-and-providers", "09-no-providers",
       "10-empty-secret-name", "16-env-with-path", "22-max-parallel-zero", "23-polling-interval-too-short",
       "24-webhook-without-token", "25-bad-signal", "30-bad-container-name", "31-signal-with-other-type",
-      "33-unknown-top-level-key", "34-bad-provider-name", "38-version-2"})
+      "33-unknown-top-level-key", "34-bad-provider-name", "38-version-2", "91-allow-reserved-only-for-env",
+      "92-label-targeting-bad-values"})
   void brokenCorpusFilesAreRejectedByTheSchemaToo(String name) throws IOException {
     assertThat(validate(BrokenConfigCorpusTest.CORPUS.resolve(name + ".yaml"))).as(name).isNotEmpty();
   }

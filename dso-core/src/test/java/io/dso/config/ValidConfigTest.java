@@ -60,9 +60,9 @@ class ValidConfigTest {
     assertThat(config.secrets()).containsExactly(
         new SecretSpec("demo/db-credentials", "app-local", InjectSpec.ENV, true, null, new ReloadStrategy("signal", "SIGHUP"),
             new Targets(List.of("api"), Map.of("app", "api")),
-            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 51),
+            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 52),
         new SecretSpec("demo/api-key", "app-local", new InjectSpec(InjectMode.FILE, "/run/secrets/api", 1000, 1000, FileFormat.FILES),
-            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 64));
+            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 66));
     assertThat(config.secrets().get(0).mappings().keySet()).containsExactly("DB_USER", "DB_PASSWORD");
   }
 

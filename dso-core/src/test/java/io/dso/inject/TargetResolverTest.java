@@ -66,4 +66,54 @@ class TargetResolverTest {
     assertThat(resolver.resolve(running("x", Map.of("dso.reloader", "true"))).error())
         .contains("has dso.reloader=true but no dso.secrets label");
   }
+
+  private static TargetResolver restricted(SecretSpec... secrets) {
+    AgentSettings d = AgentSettings.DEFAULT;
+    AgentSettings agent = new AgentSettings(d.cache(), io.dso.config.LabelTargeting.RESTRICTED, d.refreshInterval(), d.watch(),
+        d.webhook(), d.rotation(), d.restartGracePeriod());
+    return new TargetResolver(new DsoConfig(Path.of("/x/dso.yaml"), Map.of(), agent, Defaults.DEFAULT, List.of(secrets)));
+  }
+
+  private static SecretSpec allowingLabels(String name) {
+    SecretSpec s = InjectFixtures.env(name, Map.of());
+    return new SecretSpec(name, s.provider(), s.inject(), false, null, null,
+        new io.dso.config.Targets(List.of(), Map.of(), true), Map.of(), 1);
+  }
+
+  @Test
+  void restrictedModeRefusesALabelRequestForASecretThatDoesNotAllowLabels() {
+    TargetResolver r = restricted(db, allowingLabels("app/open"));
+    var res = r.resolve(running("x", Map.of("dso.reloader", "true", "dso.secrets", "app/db")));
+    assertThat(res.target()).isNull();
+    assertThat(res.error()).isEqualTo("container x label dso.secrets asks for secret 'app/db', which is refused:"
+        + " agent.label_targeting is restricted and the secret does not allow labels;"
+        + " set targets.allow_labels: true on the secret or name the container in targets.containers");
+  }
+
+  @Test
+  void restrictedModeDeliversAllowedSecretsAndReportsTheRefusedOnes() {
+    SecretSpec open = allowingLabels("app/open");
+    var res = restricted(db, open).resolve(running("x", Map.of("dso.reloader", "true", "dso.secrets", "app/db,app/open")));
+    assertThat(res.error()).isNull();
+    assertThat(res.target().secrets()).containsExactly(open);
+    assertThat(res.refused()).singleElement().asString().contains("secret 'app/db'");
+  }
+
+  @Test
+  void restrictedModeHonoursTheLabelWhenTheContainerMatchesTheSelectorOrIsNamed() {
+    TargetResolver r = restricted(byLabel, api);
+    var bySelector = r.resolve(running("c", Map.of("tier", "cache", "env", "prod", "dso.reloader", "true", "dso.secrets", "app/cache")));
+    assertThat(bySelector.target().secrets()).containsExactly(byLabel);
+    assertThat(bySelector.refused()).isEmpty();
+    var named = r.resolve(running("web", Map.of("dso.reloader", "true", "dso.secrets", "app/api")));
+    assertThat(named.target().secrets()).containsExactly(api);
+    assertThat(named.refused()).as("named in targets.containers: nothing to refuse").isEmpty();
+  }
+
+  @Test
+  void openModeLetsAnyLabelAskForAnySecret() {
+    var res = resolver.resolve(running("x", Map.of("dso.reloader", "true", "dso.secrets", "app/cache")));
+    assertThat(res.target().secrets()).containsExactly(byLabel);
+    assertThat(res.refused()).isEmpty();
+  }
 }

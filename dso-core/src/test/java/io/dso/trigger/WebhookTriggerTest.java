@@ -157,7 +157,6 @@ class WebhookTriggerTest {
     byte[] expected = WebhookTrigger.sha256(TOKEN);
     assertThat(expected).hasSize(32);
     assertThat(WebhookTrigger.authorized(BEARER, expected)).isTrue();
-    assertThat(WebhookTrigger.authorized("bearer " + TOKEN, expected)).isTrue();
     // Digests of any input have the same length, so MessageDigest.isEqual always compares 32 bytes.
     assertThat(WebhookTrigger.sha256("x")).hasSize(32);
     assertThat(WebhookTrigger.sha256("x".repeat(100_000))).hasSize(32);
@@ -207,10 +206,20 @@ class WebhookTriggerTest {
   }
 
   @Test
-  void burstBeyondFortyIs429WithRetryAfterBeforeAuthAndNotAudited() throws Exception {
+  void onlyTheExactBearerFormIsAccepted() {
+    byte[] expected = WebhookTrigger.sha256(TOKEN);
+    assertThat(WebhookTrigger.authorized("Bearer " + TOKEN, expected)).isTrue();
+    for (String header : List.of("bearer " + TOKEN, "BEARER " + TOKEN, "Bearer  " + TOKEN, "Bearer " + TOKEN + " ",
+        "Bearer " + TOKEN + "\t", " Bearer " + TOKEN, "Bearer\t" + TOKEN, "Bearer " + TOKEN + "\n", "Bearer:" + TOKEN)) {
+      assertThat(WebhookTrigger.authorized(header, expected)).as(header.replace("\t", "<tab>").replace("\n", "<nl>")).isFalse();
+    }
+  }
+
+  @Test
+  void burstOfGoodCallsBeyondFortyIs429WithRetryAfterAndNotAudited() throws Exception {
     WebhookTrigger t = enabled();
     for (int n = 0; n < WebhookTrigger.BURST; n++) {
-      assertThat(t.handle("Bearer wrong", bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(401);
+      assertThat(t.handle(BEARER, bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(202);
     }
     WebhookTrigger.Outcome limited = t.handle(BEARER, bytes(OK_BODY), "127.0.0.1");
 
@@ -221,6 +230,72 @@ class WebhookTriggerTest {
 
     nanos.addAndGet(Duration.ofMillis(50).toNanos());
     assertThat(t.handle(BEARER, bytes(OK_BODY), "127.0.0.1").status()).as("one token per 50 ms at 20/s").isEqualTo(202);
+  }
+
+  @Test
+  void floodOfBadTokensIsLimitedOnItsOwnAndNeverStarvesTheTokenHolder() throws Exception {
+    WebhookTrigger t = enabled();
+    int refused = 0;
+    int limited = 0;
+    // 2,000 bad requests within one (stepped) second, with a good call after every 100 of them.
+    for (int n = 1; n <= 2_000; n++) {
+      nanos.addAndGet(Duration.ofMillis(1).toNanos() / 2);
+      int status = t.handle(n % 2 == 0 ? "Bearer wrong-" + n : null, bytes(OK_BODY), "127.0.0.1").status();
+      if (status == 401) {
+        refused++;
+      } else {
+        assertThat(status).isEqualTo(429);
+        limited++;
+      }
+      if (n % 100 == 0) {
+        String body = OK_BODY.replace("10:30:00Z", "10:30:" + String.format("%02d", n / 100) + "Z");
+        assertThat(t.handle(BEARER, bytes(body), "127.0.0.1").status()).as("good call after " + n + " bad ones").isEqualTo(202);
+      }
+    }
+    // burst 20 plus 10/s over the one second that passed
+    assertThat(refused).isBetween(WebhookTrigger.REFUSED_BURST, WebhookTrigger.REFUSED_BURST + WebhookTrigger.REFUSED_PER_SECOND + 1);
+    assertThat(limited).isEqualTo(2_000 - refused);
+    assertThat(received().stream().filter(r -> r.get("http_status").equals(401)).count()).as("429s are not audited").isEqualTo(refused);
+    assertThat(fetches()).isEqualTo(20);
+  }
+
+  @Test
+  void timestampsOutsideTheYears2000To9999Are400() throws Exception {
+    WebhookTrigger t = enabled();
+    for (String ts : List.of("1999-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "2000-01-01T00:30:00+01:00",
+        "-0001-01-01T00:00:00Z")) {
+      WebhookTrigger.Outcome o = t.handle(BEARER, bytes(OK_BODY.replace("2026-04-01T10:30:00Z", ts)), "127.0.0.1");
+      assertThat(o.status()).as(ts).isEqualTo(400);
+      assertThat((String) o.body().get("error")).as(ts).isEqualTo(
+          "field 'timestamp' must lie in the years 2000 to 9999 (UTC), e.g. 2026-04-01T10:30:00Z");
+    }
+    for (String ts : List.of("2000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "2026-04-01T12:30:00+02:00")) {
+      assertThat(t.handle(BEARER, bytes(OK_BODY.replace("2026-04-01T10:30:00Z", ts)), "127.0.0.1").status()).as(ts).isEqualTo(202);
+    }
+  }
+
+  @Test
+  void eventReadsNeedTheExactTokenAndShareTheLimitOfRefusedCalls() throws Exception {
+    assertThat(trigger(WatchMode.POLLING, WebhookSettings.DEFAULT).eventsAccess(null)).as("no token set").isEqualTo(200);
+    WebhookTrigger t = enabled();
+    assertThat(t.eventsAccess(BEARER)).isEqualTo(200);
+    for (int n = 0; n < WebhookTrigger.REFUSED_BURST - 1; n++) {
+      assertThat(t.eventsAccess("bearer " + TOKEN)).isEqualTo(401);
+    }
+    assertThat(t.handle("Bearer wrong", bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(401);
+    assertThat(t.eventsAccess(null)).as("webhook and event refusals draw from one budget").isEqualTo(429);
+    assertThat(t.handle("Bearer wrong", bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(429);
+    assertThat(t.eventsAccess(BEARER)).as("the token holder is never limited here").isEqualTo(200);
+  }
+
+  @Test
+  void disabledWebhookRefusalsAreLimitedLikeBadTokens() throws Exception {
+    WebhookTrigger off = trigger(WatchMode.HYBRID, WebhookSettings.DEFAULT);
+    for (int n = 0; n < WebhookTrigger.REFUSED_BURST; n++) {
+      assertThat(off.handle(BEARER, bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(403);
+    }
+    assertThat(off.handle(BEARER, bytes(OK_BODY), "127.0.0.1").status()).isEqualTo(429);
+    assertThat(received()).hasSize(WebhookTrigger.REFUSED_BURST);
   }
 
   @Test

@@ -192,13 +192,16 @@ class WebhookIT {
   @Test
   @Order(3)
   void recentEventsAndTheServerSentEventStream() throws Exception {
-    JsonNode recent = JSON.readTree(AgentProcess.get(agent.apiPort, "/api/events?limit=3").body());
+    // With a webhook token set, reading events needs it too.
+    assertThat(AgentProcess.get(agent.apiPort, "/api/events").statusCode()).isEqualTo(401);
+    JsonNode recent = JSON.readTree(events("/api/events?limit=3").body());
     assertThat(recent.get("events")).hasSize(3);
-    assertThat(AgentProcess.get(agent.apiPort, "/api/events?limit=0").statusCode()).isEqualTo(400);
-    JsonNode all = JSON.readTree(AgentProcess.get(agent.apiPort, "/api/events").body()).get("events");
+    assertThat(events("/api/events?limit=0").statusCode()).isEqualTo(400);
+    JsonNode all = JSON.readTree(events("/api/events").body()).get("events");
     assertThat(all.get(0).get("event").asText()).isEqualTo("agent_start");
 
-    HttpRequest sse = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/api/events/stream")).build();
+    HttpRequest sse = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + "/api/events/stream"))
+        .header("Authorization", "Bearer " + TOKEN).build();
     HttpResponse<InputStream> stream = HTTP.sendAsync(sse, HttpResponse.BodyHandlers.ofInputStream()).get(5, TimeUnit.SECONDS);
     assertThat(stream.statusCode()).isEqualTo(200);
     assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
@@ -218,6 +221,11 @@ class WebhookIT {
       assertThat(records).extracting(r -> r.get("event").asText()).contains("webhook_received");
       assertThat(records.getFirst().has("timestamp")).isTrue();
     }
+  }
+
+  private static HttpResponse<String> events(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.apiPort + path))
+        .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
