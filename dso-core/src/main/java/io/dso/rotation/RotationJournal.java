@@ -2,6 +2,7 @@ package io.dso.rotation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.DsoException;
+import io.dso.PrivatePaths;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,8 +100,9 @@ public final class RotationJournal {
     Path tmp = dir.resolve("." + e.container() + ".tmp");
     try {
       byte[] bytes = JSON.writeValueAsBytes(e);
-      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING))) {
+      // A leftover of a crash (or anything planted there) is removed, never written through.
+      Files.deleteIfExists(tmp);
+      try (FileChannel ch = PrivatePaths.createNew(tmp)) {
         ch.write(ByteBuffer.wrap(bytes));
         ch.force(true);
       }
