@@ -16,7 +16,12 @@ public final class LogText {
 
   /** One value quoted in a message: escaped and cut to {@link #MAX_ECHO} characters. */
   public static String echo(String value) {
-    return cap(escape(value), MAX_ECHO);
+    if (value == null) {
+      return null;
+    }
+    String escaped = escape(value);
+    // The length shown is the input's, whatever escaping added.
+    return escaped.length() <= MAX_ECHO ? escaped : cut(escaped, MAX_ECHO) + "...(" + value.length() + " chars)";
   }
 
   /** A whole message: escaped and cut to {@link #MAX_LINE} characters. */
@@ -64,12 +69,12 @@ public final class LogText {
     if (text == null || text.length() <= max) {
       return text;
     }
-    int end = max;
+    return cut(text, max) + "...(" + text.length() + " chars)";
+  }
+
+  private static String cut(String text, int max) {
     // Never split a surrogate pair: half a character would print as garbage.
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    return text.substring(0, end) + "...(" + text.length() + " chars)";
+    return text.substring(0, Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max);
   }
 
   private static int firstUnsafe(String text) {

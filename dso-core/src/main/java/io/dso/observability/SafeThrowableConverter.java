@@ -4,6 +4,7 @@ import ch.qos.logback.classic.pattern.ThrowableHandlingConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.classic.spi.ThrowableProxy;
 
 /**
  * Logback's {@code %safeEx}: a logged exception as its class and message (redacted, escaped,
@@ -16,7 +17,15 @@ public final class SafeThrowableConverter extends ThrowableHandlingConverter {
 
   @Override
   public String convert(ILoggingEvent event) {
-    IThrowableProxy t = event.getThrowableProxy();
+    return render(event.getThrowableProxy());
+  }
+
+  /** A stack trace for {@code --debug} output outside logging, in the same safe form. */
+  public static String render(Throwable t) {
+    return render(t == null ? null : new ThrowableProxy(t));
+  }
+
+  private static String render(IThrowableProxy t) {
     if (t == null) {
       return "";
     }
