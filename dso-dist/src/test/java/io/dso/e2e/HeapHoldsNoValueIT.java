@@ -98,7 +98,6 @@ class HeapHoldsNoValueIT {
         hits.put(which + " tail utf-8", count(heap, tail.getBytes(StandardCharsets.UTF_8)));
         hits.put(which + " tail utf-16be", count(heap, tail.getBytes(StandardCharsets.UTF_16BE)));
       }
-      if (System.getenv("H4B_KEEP_DUMP") != null) { Files.copy(dump, Path.of("/tmp/h4b/heap-" + cache + ".hprof"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); Files.writeString(Path.of("/tmp/h4b/canary-" + cache), envCanary + "\n" + fileCanary); }
       Files.delete(dump);
       agent.terminate();
       assertThat(Files.readString(agent.stderr)).doesNotContain(envCanary).doesNotContain(fileCanary);
