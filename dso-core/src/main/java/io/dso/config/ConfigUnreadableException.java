@@ -1,7 +1,7 @@
 package io.dso.config;
 
 import io.dso.DsoException;
-import io.dso.observability.LogText;
+import io.dso.LogText;
 
 /**
  * The config file could not be found, read, or is not YAML text at all. The message echoes a path

@@ -1,6 +1,6 @@
 package io.dso.config;
 
-import io.dso.observability.LogText;
+import io.dso.LogText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.dso.inject;
 import io.dso.config.DsoConfig;
 import io.dso.config.SecretSpec;
 import io.dso.docker.ContainerSummary;
-import io.dso.observability.LogText;
+import io.dso.LogText;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.dso.observability;
 
+import io.dso.LogText;
+
 /**
  * The redactor the logging layer applies to every operational log line. Logback creates its
  * converters itself, so the agent hands them its redactor here once at start; until then (and in

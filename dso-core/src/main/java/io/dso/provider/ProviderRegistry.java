@@ -2,7 +2,7 @@ package io.dso.provider;
 
 import io.dso.config.DsoConfig;
 import io.dso.config.ProviderSpec;
-import io.dso.observability.LogText;
+import io.dso.LogText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.dso.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dso.LogText;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

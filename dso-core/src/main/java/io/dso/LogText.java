@@ -1,4 +1,4 @@
-package io.dso.observability;
+package io.dso;
 
 /**
  * Makes text from outside the agent (label values, names, config values, library messages) safe to

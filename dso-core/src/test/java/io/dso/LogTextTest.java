@@ -1,4 +1,4 @@
-package io.dso.observability;
+package io.dso;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
