@@ -127,6 +127,7 @@ public final class SecretSync {
               .withExtra("duration_ms", took.toMillis()));
       if (e instanceof SecretNotFoundException) {
         // Deleted or revoked at the source: stop serving the old value.
+        redactor.forget(spec.name());
         cache.remove(spec.name()).ifPresent(gone -> {
           metrics.forgetSecret(gone.provider(), gone.name());
           audit.record(AuditEvent.audit("secret_purge", spec.provider(), spec.name(), "success")
@@ -136,7 +137,7 @@ public final class SecretSync {
       return new Result(spec, null, null, e);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    redactor.remember(payload.values().values());
+    redactor.remember(spec.name(), payload.values().values());
     SecretCache.Update update = cache.put(spec.name(), spec.provider(), payload, start);
     metrics.fetched(spec.provider(), true, took);
     metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());

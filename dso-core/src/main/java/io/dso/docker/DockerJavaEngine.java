@@ -55,7 +55,7 @@ public final class DockerJavaEngine implements DockerEngine {
     if (responseTimeout != null) {
       builder.responseTimeout(responseTimeout);
     }
-    return builder.build();
+    return ClosingConnections.wrap(builder.build());
   }
 
   /** {@code --docker-host}, else {@code DOCKER_HOST}, else the default socket. */

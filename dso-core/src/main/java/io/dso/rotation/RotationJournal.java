@@ -2,6 +2,7 @@ package io.dso.rotation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.DsoException;
+import io.dso.PrivatePaths;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -139,6 +140,10 @@ public final class RotationJournal {
     boolean interrupted = Thread.interrupted();
     try {
       byte[] bytes = JSON.writeValueAsBytes(e);
+      // A leftover of a crash (or anything planted there) is removed, never written through; the file is
+      // created 0600 in one step, then written through a stream an interrupt cannot close.
+      Files.deleteIfExists(tmp);
+      PrivatePaths.createNew(tmp).close();
       try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
         out.write(bytes);
         out.getFD().sync();
