@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** The auto strategy's score table (issue 4 / SPEC 4): 100 minus the risks; >= 70 rolling, else restart. */
+/** The auto strategy's score table: 100 minus the risks; >= 70 rolling, else restart. */
 class StrategyDecisionTest {
   private static final ContainerDetails.Mount VAR_LIB =
       new ContainerDetails.Mount("volume", "data", "/var/lib/app", true);
