@@ -181,6 +181,17 @@ final class SoakChecks {
         hits.isEmpty() ? "canary prefix not found" : "canary found in " + hits);
   }
 
+  /** The agent's WARN and ERROR lines (last 40) with the incarnation headers, over all incarnations. */
+  private String problems() {
+    try {
+      List<String> lines = Files.readAllLines(agent.stderr, StandardCharsets.ISO_8859_1).stream()
+          .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.startsWith("=== soak")).toList();
+      return "--- agent WARN/ERROR lines (last 40) ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "--- agent stderr unreadable: " + e.getMessage();
+    }
+  }
+
   private void journal() throws IOException {
     Path dir = agent.stateDir.resolve("rotations");
     List<String> left = List.of();
@@ -193,15 +204,23 @@ final class SoakChecks {
   }
 
   private void diagnostics(List<JsonNode> records) {
-    for (String name : troubled) {
-      report.diagnostics.add("docker events of " + name + " (last 15):\n  " + String.join("\n  ", ledger.describe(name, 15)));
+    Map<String, String> family = ledger.families(soak.baselines.keySet());
+    for (String name : troubled.stream().sorted().toList()) {
+      report.diagnostics.add("docker events of " + name + " (last 20):\n  " + String.join("\n  ", ledger.describe(name, 20)));
+      List<String> own = records.stream()
+          .filter(r -> name.equals(family.get(r.path("container_id").asText())))
+          .filter(r -> r.path("event").asText().matches("secret_rotate|rotation_rollback|secret_inject"))
+          .map(JsonNode::toString).toList();
+      report.diagnostics.add("audit records of " + name + "'s containers (last 10):\n  "
+          + String.join("\n  ", own.subList(Math.max(0, own.size() - 10), own.size())));
     }
     List<JsonNode> tail = records.subList(Math.max(0, records.size() - 25), records.size());
     StringBuilder b = new StringBuilder("last " + tail.size() + " audit records:\n");
     tail.forEach(r -> b.append("  ").append(r).append('\n'));
     report.diagnostics.add(b.toString());
     report.diagnostics.add(probe.look(soak.newest()).describe());
-    report.diagnostics.add(SoakAgent.tail(agent.stderr, 60));
+    report.diagnostics.add(problems());
+    report.diagnostics.add(SoakAgent.tail(agent.stderr, 40));
     report.diagnostics.add("logs: " + agent.dir);
   }
 }

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SoakLedger implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The lifecycle events kept (health checks and the probe's own execs would drown them). */
+  private static final List<String> ACTIONS = List.of("create", "rename", "start", "die", "destroy");
 
   /** One container event: when (ns since the epoch), what, which container, under which name. */
   record Event(long timeNano, String action, String id, String name, String oldName) {}
@@ -57,9 +59,13 @@ final class SoakLedger implements AutoCloseable {
         since = lastNano;
       }
       try {
-        ProcessBuilder pb = new ProcessBuilder("docker", "events", "--filter", "type=container",
-            "--since", (since / 1_000_000_000L) + "." + String.format("%09d", since % 1_000_000_000L),
-            "--format", "{{json .}}").redirectError(ProcessBuilder.Redirect.DISCARD);
+        List<String> cmd = new ArrayList<>(List.of("docker", "events", "--filter", "type=container"));
+        for (String action : ACTIONS) {
+          cmd.addAll(List.of("--filter", "event=" + action)); // repeated filters of one key are OR'ed
+        }
+        cmd.addAll(List.of("--since", (since / 1_000_000_000L) + "." + String.format("%09d", since % 1_000_000_000L),
+            "--format", "{{json .}}"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("DOCKER_HOST", host);
         Process p = pb.start();
         current = p;
@@ -161,14 +167,14 @@ final class SoakLedger implements AutoCloseable {
     return new Service(promoted, bouncedAfter, attempts.size(), abandoned);
   }
 
+  /** When the baseline holder took the service's name (its first create or rename to it). */
   private long baselineNano(String service, String baselineId) {
-    long t = 0;
     for (Event e : events()) {
-      if (e.id().equals(baselineId) && e.name().equals(service)) {
-        t = e.timeNano();
+      if (e.id().equals(baselineId) && e.name().equals(service) && (e.action().equals("create") || e.action().equals("rename"))) {
+        return e.timeNano();
       }
     }
-    return t;
+    return 0;
   }
 
   /** Rotations performed over all {@code baselines} (service name to baseline holder id) so far. */
