@@ -90,11 +90,11 @@ public final class RotationSoak {
       String host = daemon.up();
       daemon.buildImages();
       DockerCli docker = new DockerCli(host, prefix);
-      SoakProbe probe = new SoakProbe(docker, prefix, services);
       writeSecrets();
       Path config = writeConfig();
       try (SoakLedger ledger = new SoakLedger(host, prefix, System.currentTimeMillis() * 1_000_000L - 5_000_000_000L);
            SoakAgent agent = new SoakAgent(work, config, shm, host, FreePorts.loopback(), FreePorts.loopback())) {
+        SoakProbe probe = new SoakProbe(docker, prefix, services, ledger);
         startServices(docker);
         SoakDriver driver = new SoakDriver(this, daemon, agent, probe, ledger, rng);
         boolean drove = driver.drive();

@@ -162,6 +162,7 @@ final class SoakChecks {
     report.figure("rotations performed (Docker: promotions after baseline)", promoted);
     report.figure("rotations attempted (Docker: _dso_new containers created)", attempts);
     report.figure("rolled back (Docker: name given back / clone removed unpromoted)", bounced + " / " + abandoned);
+    report.figure("holder changes the events missed (seen by a look)", ledger.observed());
     report.check("secret_rotate success records match the rotations Docker shows", mismatches.isEmpty() && unattributed == 0,
         "%d promotions; %d records for unknown containers%s".formatted(promoted, unattributed,
             mismatches.isEmpty() ? "" : "; " + String.join("; ", mismatches)));

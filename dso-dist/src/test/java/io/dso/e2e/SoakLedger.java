@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * restart-style rotation rolled back). Removing those leaves the <em>chain</em> of holders; every holder
  * in the chain after the baseline (the holder when the soak's driver started) was promoted by one
  * rotation. An <em>attempt</em> is a {@code <name>_dso_new} container created after the baseline.
+ *
+ * <p>A daemon going down may take its last events with it, so every look of the probe is fed back
+ * ({@link #observe}): a name held by another container than the events say becomes an
+ * {@code observed} event at the time of the look (counted in {@link #observed()}).
  */
 final class SoakLedger implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,15 +119,37 @@ final class SoakLedger implements AutoCloseable {
     }
   }
 
+  private int observed;
+
+  /** What a look at {@code atNano} saw: {@code id} holds {@code name}; fills in a holder change the events missed. */
+  synchronized void observe(long atNano, String name, String id) {
+    String holder = null;
+    for (Event e : events()) {
+      if (e.timeNano() <= atNano && e.name().equals(name) && (e.action().equals("create") || e.action().equals("rename")
+          || e.action().equals("observed"))) {
+        holder = e.id();
+      }
+    }
+    if (holder != null && !holder.equals(id) && seen.add(atNano + "|" + id + "|observed")) {
+      events.add(new Event(atNano, "observed", id, name, ""));
+      observed++;
+    }
+  }
+
+  synchronized int observed() {
+    return observed;
+  }
+
   synchronized List<Event> events() {
     return events.stream().sorted(Comparator.comparingLong(Event::timeNano)).toList();
   }
 
   /** Holder ids of {@code service} in event order (consecutive repeats collapsed). */
-  List<String> holders(String service) {
+  static List<String> holders(List<Event> events, String service) {
     List<String> out = new ArrayList<>();
-    for (Event e : events()) {
-      boolean takesName = e.name().equals(service) && (e.action().equals("create") || e.action().equals("rename"));
+    for (Event e : events) {
+      boolean takesName = e.name().equals(service)
+          && (e.action().equals("create") || e.action().equals("rename") || e.action().equals("observed"));
       if (takesName && (out.isEmpty() || !out.getLast().equals(e.id()))) {
         out.add(e.id());
       }
@@ -135,9 +161,15 @@ final class SoakLedger implements AutoCloseable {
   record Service(List<String> promoted, List<String> bounced, int attempts, int abandoned) {}
 
   Service service(String service, String baselineId) {
+    return service(events(), service, baselineId);
+  }
+
+  /** The rule of the class comment over {@code events} (sorted by time). */
+  static Service service(List<Event> events, String service, String baselineId) {
     List<String> chain = new ArrayList<>();
     List<String> bounced = new ArrayList<>();
-    for (String h : holders(service)) {
+    List<String> holders = holders(events, service);
+    for (String h : holders) {
       int at = chain.indexOf(h);
       if (at >= 0) {
         // an earlier holder took the name back: everything after it was rolled back
@@ -150,11 +182,17 @@ final class SoakLedger implements AutoCloseable {
     }
     int base = chain.indexOf(baselineId);
     List<String> promoted = base < 0 ? List.of() : List.copyOf(chain.subList(base + 1, chain.size()));
-    long baseNano = baselineNano(service, baselineId);
+    long baseNano = 0;
+    for (Event e : events) {
+      if (e.id().equals(baselineId) && e.name().equals(service) && (e.action().equals("create") || e.action().equals("rename"))) {
+        baseNano = e.timeNano(); // when the baseline holder took the name
+        break;
+      }
+    }
     Set<String> attempts = new LinkedHashSet<>();
-    Set<String> everHeld = new HashSet<>(holders(service));
+    Set<String> everHeld = new HashSet<>(holders);
     Set<String> destroyed = new HashSet<>();
-    for (Event e : events()) {
+    for (Event e : events) {
       if (e.timeNano() > baseNano && e.action().equals("create") && e.name().equals(service + "_dso_new")) {
         attempts.add(e.id());
       }
@@ -165,16 +203,6 @@ final class SoakLedger implements AutoCloseable {
     int abandoned = (int) attempts.stream().filter(id -> destroyed.contains(id) && !everHeld.contains(id)).count();
     List<String> bouncedAfter = bounced.stream().filter(attempts::contains).toList();
     return new Service(promoted, bouncedAfter, attempts.size(), abandoned);
-  }
-
-  /** When the baseline holder took the service's name (its first create or rename to it). */
-  private long baselineNano(String service, String baselineId) {
-    for (Event e : events()) {
-      if (e.id().equals(baselineId) && e.name().equals(service) && (e.action().equals("create") || e.action().equals("rename"))) {
-        return e.timeNano();
-      }
-    }
-    return 0;
   }
 
   /** Rotations performed over all {@code baselines} (service name to baseline holder id) so far. */

@@ -40,10 +40,13 @@ final class SoakProbe {
   private final String prefix;
   private final List<Service> services;
 
-  SoakProbe(DockerCli docker, String prefix, List<Service> services) {
+  private final SoakLedger ledger;
+
+  SoakProbe(DockerCli docker, String prefix, List<Service> services, SoakLedger ledger) {
     this.docker = docker;
     this.prefix = prefix;
     this.services = services;
+    this.ledger = ledger;
   }
 
   DockerCli docker() {
@@ -55,13 +58,21 @@ final class SoakProbe {
    * {@code newest.get(secret)}; values are shown as {@code g<generation>}, never whole.
    */
   Snapshot look(Map<String, String> newest) {
-    DockerCli.Result ps = docker.run("ps", "-a", "--filter", "name=^/" + prefix, "--format", "{{.ID}} {{.Names}} {{.State}}");
+    long atNano = System.currentTimeMillis() * 1_000_000L;
+    DockerCli.Result ps = docker.run("ps", "-a", "--no-trunc", "--filter", "name=^/" + prefix, "--format", "{{.ID}} {{.Names}} {{.State}}");
     if (!ps.ok()) {
       Map<String, String> down = new LinkedHashMap<>();
       services.forEach(s -> down.put(s.name(), "docker ps failed: " + ps.err().trim()));
       return new Snapshot(down, List.of());
     }
-    List<String> lines = ps.out().isBlank() ? List.of() : List.of(ps.out().trim().split("\n"));
+    List<String> lines = new ArrayList<>();
+    for (String l : ps.out().isBlank() ? new String[0] : ps.out().trim().split("\n")) {
+      String[] f = l.split(" ");
+      if (f.length >= 3 && services.stream().anyMatch(s -> s.name().equals(f[1]))) {
+        ledger.observe(atNano, f[1], f[0]);
+      }
+      lines.add(f.length >= 3 ? f[0].substring(0, Math.min(12, f[0].length())) + " " + f[1] + " " + f[2] : l);
+    }
     Map<String, String> verdicts = new LinkedHashMap<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<String, Future<String>> work = new LinkedHashMap<>();
