@@ -140,7 +140,11 @@ final class SoakDaemon implements AutoCloseable {
   public void close() {
     try {
       rig("down", true);
-    } catch (IOException | InterruptedException | AssertionError e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("[soak] interrupted while stopping the private daemon in " + dir + "; stop it with DSO_TEST_RIG_DIR="
+          + dir + " scripts/test-rig.sh down");
+    } catch (IOException | AssertionError e) {
       System.err.println("[soak] could not stop the private daemon in " + dir + ": " + e.getMessage());
     }
   }
