@@ -46,6 +46,9 @@ final class Strategies {
       name = driver.reloadStrategy().type();
     }
     if (name == null) {
+      name = config.defaults().rotationStrategy();
+    }
+    if (name == null) {
       name = config.agent().rotation().strategy();
     }
     Optional<StrategyDecision> decision = name.equals("auto")

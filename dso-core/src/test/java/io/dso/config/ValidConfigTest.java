@@ -57,7 +57,7 @@ class ValidConfigTest {
         new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)), new WebhookSettings(false, null),
         new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10),
         Duration.ofSeconds(30)));
-    assertThat(config.defaults()).isEqualTo(new Defaults(InjectSpec.ENV, false, "auto"));
+    assertThat(config.defaults()).isEqualTo(new Defaults(InjectSpec.ENV, false, null));
     assertThat(config.secrets()).containsExactly(
         new SecretSpec("demo/db-credentials", "app-local", InjectSpec.ENV, true, null, new ReloadStrategy("signal", "SIGHUP"),
             new Targets(List.of("api"), Map.of("app", "api")),
