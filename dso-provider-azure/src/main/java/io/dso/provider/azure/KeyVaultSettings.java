@@ -125,9 +125,10 @@ record KeyVaultSettings(
     Auth auth =
         present(config, "auth")
             ? parseEnum(Auth.class, config.get("auth").toString())
-            : (present(config, "client_secret") || present(config, "client_secret_file"))
-                ? Auth.SERVICE_PRINCIPAL
-                : Auth.DEFAULT;
+            // A client secret from config or AZURE_CLIENT_SECRET means a service principal: the
+            // chain would otherwise also try managed identity (a request to the instance metadata
+            // endpoint) when the environment lacks a tenant or client id.
+            : secret != null ? Auth.SERVICE_PRINCIPAL : Auth.DEFAULT;
     return new KeyVaultSettings(
         vaultUrl,
         present(config, "format") ? parseEnum(Format.class, config.get("format").toString()) : Format.TEXT,

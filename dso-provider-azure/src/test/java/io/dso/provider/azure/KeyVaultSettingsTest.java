@@ -31,6 +31,13 @@ class KeyVaultSettingsTest {
   }
 
   @Test
+  void aClientSecretInTheEnvironmentSelectsTheServicePrincipalNotTheChain() {
+    KeyVaultSettings s = KeyVaultSettings.from(ctx(Map.of("vault_name", "v1x"),
+        Map.of("AZURE_TENANT_ID", "t", "AZURE_CLIENT_ID", "c", "AZURE_CLIENT_SECRET", "CANARY-env-secret")));
+    assertThat(s.auth()).isEqualTo(KeyVaultSettings.Auth.SERVICE_PRINCIPAL);
+  }
+
+  @Test
   void validationNamesEachProblem() {
     assertThat(factory.validate(Map.of())).anySatisfy(p -> assertThat(p).contains("missing 'vault_url'"));
     assertThat(factory.validate(Map.of("vault_url", "https://a.vault.azure.net", "vault_name", "abc")))
