@@ -52,6 +52,7 @@ public final class FakeKeyVaultServer implements AutoCloseable {
   private final Set<String> forbidden = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> throttles = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures5xx = new ConcurrentHashMap<>();
+  private final Map<String, Long> delaysMillis = new ConcurrentHashMap<>();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger tokenCount = new AtomicInteger();
@@ -127,6 +128,11 @@ public final class FakeKeyVaultServer implements AutoCloseable {
     retryAfterSeconds = seconds;
   }
 
+  /** Every authenticated read of {@code name} answers only after {@code millis} (a slow vault). */
+  public void delay(String name, long millis) {
+    delaysMillis.put(name, millis);
+  }
+
   /** The next {@code times} reads of {@code name} answer 503. */
   public void fail5xx(String name, int times) {
     failures5xx.put(name, times);
@@ -196,6 +202,15 @@ public final class FakeKeyVaultServer implements AutoCloseable {
     String[] parts = path.substring("/secrets/".length()).split("/");
     String name = parts[0];
     String version = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : null;
+    Long delay = delaysMillis.get(name);
+    if (delay != null) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     if (forbidden.contains(name)) {
       send(ex, 403, Map.of("error", Map.of("code", "Forbidden",
           "message", "The user, group or application 'appid=" + CLIENT_ID + "' does not have secrets get permission on key vault 'fake'.",

@@ -282,6 +282,23 @@ class KeyVaultProviderTest {
   }
 
   @Test
+  void aVaultSlowerThanTheReadTimeoutFailsAsRetryable() {
+    fake.put("slow", CANARY);
+    // Only the authenticated read is delayed; the margin is wide for a loaded machine.
+    fake.delay("slow", 12_000);
+    Map<String, Object> c = config();
+    c.put("read_timeout", "3s");
+    KeyVaultProvider kv = provider(c);
+    assertThatThrownBy(() -> kv.fetch(ref("slow")))
+        .isInstanceOf(ProviderException.class)
+        .hasMessageContaining("could not reach")
+        .satisfies(e -> assertThat(((ProviderException) e).retryable()).isTrue())
+        .message().doesNotContain(CANARY);
+    assertThat(fake.secretReads()).as("the timed-out read was the authenticated one")
+        .anySatisfy(r -> assertThat(r.authorization()).startsWith("Bearer "));
+  }
+
+  @Test
   void anInvalidSecretNameIsRejectedBeforeAnyRequest() {
     assertThatThrownBy(() -> provider(config()).fetch(ref("bad_name!")))
         .isInstanceOf(ProviderException.class)
