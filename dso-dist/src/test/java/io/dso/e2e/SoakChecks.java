@@ -67,7 +67,8 @@ final class SoakChecks {
     }
     report.check("volume data intact (marker written before the agent started)", lost.isEmpty(),
         lost.isEmpty() ? volumes + " volumes ok" : lost.size() + " of " + volumes + " lost: " + String.join("; ", lost));
-    report.check("rotation target reached", drove, "see figures");
+    report.check("rotation target reached within the drive's bound", drove,
+        report.figures.getOrDefault("rotations when the drive ended", "the drive did not start (first injection)"));
     long unconverged = report.faults.stream().filter(f -> f.converged() == null).count();
     report.check("converged after every fault", unconverged == 0 && !report.faults.isEmpty(),
         report.faults.size() + " faults, " + unconverged + " not converged within " + soak.settings.convergeWithin());

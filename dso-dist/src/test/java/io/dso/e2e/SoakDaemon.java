@@ -147,5 +147,21 @@ final class SoakDaemon implements AutoCloseable {
     } catch (IOException | AssertionError e) {
       System.err.println("[soak] could not stop the private daemon in " + dir + ": " + e.getMessage());
     }
+    killOrphanShims();
+  }
+
+  /**
+   * A container whose start a daemon restart cut short can keep its containerd shim (and {@code runc init})
+   * alive after the daemon that owned it is gone; only shims of this rig's directory are ended.
+   */
+  private void killOrphanShims() {
+    String address = dir + "/exec/";
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("containerd-shim") && c.contains(address)).orElse(false))
+        .forEach(shim -> {
+          shim.descendants().forEach(ProcessHandle::destroyForcibly);
+          shim.destroyForcibly();
+          System.err.println("[soak] ended orphaned containerd shim " + shim.pid() + " of " + dir);
+        });
   }
 }

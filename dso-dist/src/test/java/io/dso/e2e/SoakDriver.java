@@ -73,6 +73,7 @@ final class SoakDriver {
       done = ledger.promotions(soak.baselines);
     }
     report.figure("secret changes written", soak.changes());
+    report.figure("rotations when the drive ended", done + " of " + s.rotations() + " (bound " + s.driveWithin() + ")");
     if (done < s.rotations()) {
       report.diagnostics.add("the drive stopped at its time bound " + s.driveWithin() + " with " + done + " of " + s.rotations()
           + " rotations and " + at.size() + " faults left");
