@@ -1,0 +1,49 @@
+package io.dso.config;
+
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+
+/**
+ * Prints the native form of a file written for the original Docker Secret Operator. It works on the
+ * unexpanded node tree, so {@code ${VAR}} stays as written and no value from the environment is printed.
+ */
+public final class DialectMigration {
+  private DialectMigration() {}
+
+  /**
+   * The native YAML of {@code yamlText}, opened by comments naming each translation.
+   *
+   * @throws ConfigException when the file cannot be translated (syntax errors, bad dialect values)
+   */
+  public static String rewrite(String yamlText, Path nameForMessages) {
+    Problems problems = new Problems(nameForMessages);
+    MappingNode root = YamlTree.compose(yamlText, problems);
+    if (root == null) {
+      problems.throwIfAny();
+    }
+    // Expansion is only used for logging.level/format checks; an empty environment keeps it from reading any.
+    DialectTranslator.Result result = new DialectTranslator(new Values(problems, new Expander(Map.of()))).translate(root);
+    problems.throwIfAny();
+    StringBuilder out = new StringBuilder();
+    out.append("# Native form of ").append(nameForMessages.getFileName()).append(" (written for the original Docker Secret Operator).\n");
+    List<DialectForm> forms = result.forms();
+    if (forms.isEmpty()) {
+      out.append("# Nothing to translate: the file is already native.\n");
+    }
+    for (DialectForm f : forms) {
+      out.append("# translated ").append(f.render()).append('\n');
+    }
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndent(2);
+    options.setWidth(120);
+    StringWriter writer = new StringWriter();
+    new Yaml(options).serialize(root, writer);
+    return out.append(writer).toString();
+  }
+}
