@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
-      List.of("version", "logging", "provider", "config", "providers", "agent", "defaults", "secrets");
+      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets");
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Path ETC = Path.of("/etc/dso/dso.yaml");
 

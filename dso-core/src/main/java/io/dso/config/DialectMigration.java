@@ -38,6 +38,12 @@ public final class DialectMigration {
     for (DialectForm f : forms) {
       out.append("# translated ").append(f.render()).append('\n');
     }
+    if (result.loggingSection() != null) {
+      // Honoured as it is: put it back, first, where readers of a dso.yaml look for it.
+      List<org.yaml.snakeyaml.nodes.NodeTuple> all = new java.util.ArrayList<>(root.getValue());
+      all.add(0, result.loggingSection());
+      root.setValue(all);
+    }
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     options.setIndent(2);

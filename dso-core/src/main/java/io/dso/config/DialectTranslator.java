@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class DialectTranslator {
   /** What the translation found: the forms, and the file's logging wish. */
-  record Result(List<DialectForm> forms, LogSettings logging) {}
+  record Result(List<DialectForm> forms, LogSettings logging, NodeTuple loggingSection) {}
 
   static final String ORIGINAL_FILE_DIR = "/run/secrets/dso";
   private static final Pattern VERSION = Pattern.compile("v?1(\\.\\d+){0,2}");
@@ -40,6 +40,7 @@ final class DialectTranslator {
   private final Problems problems;
   private final Values values;
   private final List<DialectForm> forms = new ArrayList<>();
+  private NodeTuple loggingSection;
 
   DialectTranslator(Values values) {
     this.values = values;
@@ -54,7 +55,7 @@ final class DialectTranslator {
     agent(root);
     Node filesDir = defaults(root);
     secrets(root, filesDir);
-    return new Result(List.copyOf(forms), logging);
+    return new Result(List.copyOf(forms), logging, loggingSection);
   }
 
   private void version(MappingNode root) {
@@ -76,11 +77,12 @@ final class DialectTranslator {
   }
 
   LogSettings logging(MappingNode root) {
-    // logging: is native too (the original's section is honoured as it is): read here, left in the tree.
+    // logging: is honoured as the original wrote it; it is read here and taken out of the tree for the readers.
     NodeTuple t = find(root, "logging");
-    if (t == null || Values.isNull(t.getValueNode())) {
-      return LogSettings.NONE;
+    if (t == null || !(t.getValueNode() instanceof MappingNode)) {
+      return LogSettings.NONE; // absent, or not a mapping: the top-level reader reports it as before
     }
+    loggingSection = remove(root, "logging");
     YamlMap m = YamlMap.of(t.getValueNode(), "logging", List.of("level", "format"), problems);
     if (m == null) {
       return LogSettings.NONE;
@@ -244,7 +246,8 @@ final class DialectTranslator {
     for (NodeTuple t : m.getValue()) {
       String k = text(t.getKeyNode());
       String v = text(t.getValueNode());
-      if (k != null && v != null && !v.isEmpty() && !v.contains("${") && !ENV_NAME.matcher(v).matches()
+      // Only a value with lower-case letters reads as a provider key; "DB-USER" or "1X" are misspelt env names, reported as such.
+      if (k != null && v != null && !v.contains("${") && !ENV_NAME.matcher(v).matches() && !v.equals(v.toUpperCase(Locale.ROOT))
           && ENV_NAME.matcher(k).matches() && k.equals(k.toUpperCase(Locale.ROOT))) {
         out.add(new NodeTuple(scalar(v, t.getValueNode()), scalar(k, t.getKeyNode())));
         forms.add(form("mapping written ENV_NAME: provider_key", t.getKeyNode(), at + ".mappings." + k,
