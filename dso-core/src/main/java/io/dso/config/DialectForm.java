@@ -16,6 +16,7 @@ public record DialectForm(String form, int line, String key, String becomes, boo
 
   /** {@code line 3: providers.aws.region: provider key at the provider level -> providers.aws.config.region}. */
   public String render() {
-    return "line " + line + ": " + key + ": " + form + (noEffect ? " (no effect: " : " -> ") + becomes + (noEffect ? ")" : "");
+    String what = form.equals(key) ? key : key + ": " + form;
+    return "line " + line + ": " + what + (noEffect ? " (no effect: " : " -> ") + becomes + (noEffect ? ")" : "");
   }
 }

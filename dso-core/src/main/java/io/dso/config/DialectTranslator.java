@@ -55,6 +55,7 @@ final class DialectTranslator {
     agent(root);
     Node filesDir = defaults(root);
     secrets(root, filesDir);
+    forms.sort(java.util.Comparator.comparingInt(DialectForm::line));
     return new Result(List.copyOf(forms), logging, loggingSection);
   }
 

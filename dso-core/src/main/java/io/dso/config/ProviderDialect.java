@@ -66,7 +66,9 @@ final class ProviderDialect {
   private void one(String path, MappingNode p) {
     String type = text(get(p, "type"));
     for (NodeTuple t : new ArrayList<>(p.getValue())) {
-      if (!(t.getKeyNode() instanceof ScalarNode k) || NATIVE_KEYS.contains(k.getValue())) {
+      // A near miss of a native key ("confg") is a typo, not a provider option: the native reader suggests the fix.
+      if (!(t.getKeyNode() instanceof ScalarNode k) || NATIVE_KEYS.contains(k.getValue())
+          || Suggestions.hint(k.getValue(), NATIVE_KEYS) != null) {
         continue;
       }
       MappingNode config = child(p, "config", k);

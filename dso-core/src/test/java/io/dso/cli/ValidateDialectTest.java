@@ -41,7 +41,7 @@ class ValidateDialectTest {
         .contains("written for the original Docker Secret Operator: 5 form(s) translated")
         .contains("line 1: version: version string 'v1.0.0' -> version: 1")
         .contains("line 6: providers.local.path: provider option at the provider level -> providers.local.config.path")
-        .contains("agent.auto_sync: agent.auto_sync (no effect: accepted, but it has no effect in this implementation; remove it)")
+        .contains("line 8: agent.auto_sync (no effect: accepted, but it has no effect in this implementation; remove it)")
         .contains("secrets[0].inject.path: /run/secrets/dso/tls-cert");
   }
 

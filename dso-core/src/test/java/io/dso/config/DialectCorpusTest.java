@@ -97,13 +97,17 @@ class DialectCorpusTest {
           vault:
             type: vault
             auth: { method: approle, params: { role_idd: x } }
+          aws:
+            type: aws
+            confg: { region: us-east-1 }
         agent:
           refresh_intervall: 5m
         """;
     assertThatThrownBy(() -> LOADER.parse(text, Path.of("dso.yaml")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.render())
             .contains("dso.yaml:4: providers.vault.auth.params.role_idd: unknown auth parameter for type vault")
-            .contains("dso.yaml:6: agent.refresh_intervall: unknown key (did you mean 'refresh_interval'?)"));
+            .contains("dso.yaml:7: providers.aws.confg: unknown key (did you mean 'config'?)")
+            .contains("dso.yaml:9: agent.refresh_intervall: unknown key (did you mean 'refresh_interval'?)"));
   }
 
   @Test
