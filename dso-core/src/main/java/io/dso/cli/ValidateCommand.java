@@ -51,7 +51,7 @@ public final class ValidateCommand implements Callable<Integer> {
       ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv(), catalog).read(file);
       DsoConfig parsed = loaded.config();
       if (rewrite) {
-        out.print(DialectMigration.rewrite(ConfigLoader.text(file), file));
+        out.print(DialectMigration.rewrite(ConfigLoader.text(file), file, System.getenv()));
         return 0;
       }
       if (json) {

@@ -21,13 +21,18 @@ public final class DialectMigration {
    * @throws ConfigException when the file cannot be translated (syntax errors, bad dialect values)
    */
   public static String rewrite(String yamlText, Path nameForMessages) {
+    return rewrite(yamlText, nameForMessages, Map.of());
+  }
+
+  /** As {@link #rewrite(String, Path)}; {@code environment} only checks {@code ${VAR}} in logging:, the text keeps it. */
+  public static String rewrite(String yamlText, Path nameForMessages, Map<String, String> environment) {
     Problems problems = new Problems(nameForMessages);
     MappingNode root = YamlTree.compose(yamlText, problems);
     if (root == null) {
       problems.throwIfAny();
     }
-    // Expansion is only used for logging.level/format checks; an empty environment keeps it from reading any.
-    DialectTranslator.Result result = new DialectTranslator(new Values(problems, new Expander(Map.of()))).translate(root);
+    // Expansion only checks logging.level/format; the printed tree is the unexpanded one.
+    DialectTranslator.Result result = new DialectTranslator(new Values(problems, new Expander(environment))).translate(root);
     problems.throwIfAny();
     StringBuilder out = new StringBuilder();
     out.append("# Native form of ").append(nameForMessages.getFileName()).append(" (written for the original Docker Secret Operator).\n");
