@@ -144,11 +144,11 @@ final class DialectTranslator {
     }
     String t = text(type.getValueNode());
     String strategy = "all-at-once".equals(t) ? "restart" : t;
+    remove(restart, "type");
     if (!List.of("rolling", "restart", "none").contains(strategy)) {
       problems.add(type.getValueNode(), "agent.restart_strategy.type", "unknown restart strategy", "one of rolling, all-at-once, none");
       return;
     }
-    remove(restart, "type");
     if (restart.getValue().isEmpty()) {
       remove(agent, "restart_strategy");
     }
