@@ -9,6 +9,7 @@ import io.dso.api.HttpEndpoint;
 import io.dso.api.MetricsHandler;
 import io.dso.config.ConfigException;
 import io.dso.config.ConfigLoader;
+import io.dso.config.LogSettings;
 import io.dso.config.ConfigUnreadableException;
 import io.dso.docker.DockerJavaEngine;
 import io.dso.observability.AuditLog;
@@ -88,6 +89,13 @@ public final class AgentCommand implements Callable<Integer> {
     } catch (ConfigUnreadableException e) {
       err.println("dso: error: " + e.getMessage());
       return 2;
+    }
+    LogSettings logging = ConfigLoader.logSettings(configFile, env);
+    if (logging.level() != null && !spec.commandLine().getParseResult().hasMatchedOption("--log-level")) {
+      setLogLevel(logging.level());
+    }
+    if ("json".equals(logging.format())) {
+      JsonLogLayout.install();
     }
     boolean root = StateDir.runningAsRoot();
     Path state = stateDir != null ? stateDir : StateDir.defaultFor(root, env);

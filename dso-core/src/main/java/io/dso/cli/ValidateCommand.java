@@ -5,6 +5,8 @@ import io.dso.config.ConfigException;
 import io.dso.config.ConfigLoader;
 import io.dso.config.ConfigProblem;
 import io.dso.config.ConfigUnreadableException;
+import io.dso.config.DialectForm;
+import io.dso.config.DialectMigration;
 import io.dso.config.DsoConfig;
 import io.dso.provider.ProviderCatalog;
 import java.io.PrintWriter;
@@ -32,6 +34,9 @@ public final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(names = "--rewrite", description = "Print the native form of a file written for the original Docker Secret Operator (same as dso config migrate).")
+  boolean rewrite;
+
   @Option(names = "--plugins-dir", description = "Where provider plugins live (default: the distribution's plugins/).")
   Path pluginsDir;
 
@@ -43,11 +48,38 @@ public final class ValidateCommand implements Callable<Integer> {
     Path file = null;
     try {
       file = ConfigLoader.resolve(config, Path.of("").toAbsolutePath());
-      DsoConfig parsed = new ConfigLoader(System.getenv(), catalog).load(file);
+      ConfigLoader.Loaded loaded = new ConfigLoader(System.getenv(), catalog).read(file);
+      DsoConfig parsed = loaded.config();
+      if (rewrite) {
+        out.print(DialectMigration.rewrite(ConfigLoader.text(file), file, System.getenv()));
+        return 0;
+      }
       if (json) {
-        print(out, Map.of("valid", true, "file", parsed.source().toString(), "problems", List.of()));
+        List<Map<String, Object>> forms = new ArrayList<>();
+        for (DialectForm f : loaded.dialect()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("line", f.line());
+          m.put("key", f.key());
+          m.put("form", f.form());
+          m.put("becomes", f.becomes());
+          m.put("no_effect", f.noEffect());
+          forms.add(m);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("valid", true);
+        result.put("file", parsed.source().toString());
+        result.put("problems", List.of());
+        result.put("dialect", forms);
+        print(out, result);
       } else {
         out.printf("%s: valid (%d provider(s), %d secret(s))%n", parsed.source(), parsed.providers().size(), parsed.secrets().size());
+        if (!loaded.dialect().isEmpty()) {
+          out.printf("written for the original Docker Secret Operator: %d form(s) translated (dso config migrate -c %s prints the native form)%n",
+              loaded.dialect().size(), file);
+          for (DialectForm f : loaded.dialect()) {
+            out.println("  " + f.render());
+          }
+        }
       }
       return 0;
     } catch (ConfigException e) {

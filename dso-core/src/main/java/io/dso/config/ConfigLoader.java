@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.nodes.MappingNode;
 
 /**
@@ -21,6 +23,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
       List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets");
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Path ETC = Path.of("/etc/dso/dso.yaml");
 
   private final Map<String, String> environment;
@@ -93,8 +96,27 @@ public final class ConfigLoader {
     }
   }
 
+  /** A validated file with the original-project forms it was written in and its logging wish. */
+  public record Loaded(DsoConfig config, List<DialectForm> dialect, LogSettings logging) {
+    public Loaded {
+      Objects.requireNonNull(config, "config");
+      dialect = List.copyOf(dialect);
+      Objects.requireNonNull(logging, "logging");
+    }
+  }
+
   /** Reads and validates {@code file}. */
   public DsoConfig load(Path file) {
+    return read(file).config();
+  }
+
+  /** Reads and validates {@code file}, telling which forms of the original project's dialect it used. */
+  public Loaded read(Path file) {
+    return parseAll(text(file), file);
+  }
+
+  /** The file's text, checked to be a readable UTF-8 file of sensible size. */
+  public static String text(Path file) {
     byte[] bytes;
     try {
       String problem = Files.exists(file) ? notAConfigFile(file) : null;
@@ -124,11 +146,34 @@ public final class ConfigLoader {
       throw new ConfigUnreadableException(
           "config file " + file + " is not UTF-8 text; is it really a YAML file?", e);
     }
-    return parse(text, file);
+    return text;
+  }
+
+  /**
+   * Only the file's {@code logging:} section, read before anything else so that the agent logs the rest
+   * of its start the way the file asks. Problems are left to the full load, which reports them.
+   */
+  public static LogSettings logSettings(Path file, Map<String, String> environment) {
+    try {
+      Problems problems = new Problems(file);
+      MappingNode root = YamlTree.compose(text(file), problems);
+      if (root == null) {
+        return LogSettings.NONE;
+      }
+      LogSettings s = new DialectTranslator(new Values(problems, new Expander(environment))).logging(root);
+      return problems.isEmpty() ? s : LogSettings.NONE;
+    } catch (ConfigUnreadableException e) {
+      return LogSettings.NONE;
+    }
   }
 
   /** Validates YAML text; {@code nameForMessages} is the file named in problems and the config's source. */
   public DsoConfig parse(String yamlText, Path nameForMessages) {
+    return parseAll(yamlText, nameForMessages).config();
+  }
+
+  /** Like {@link #parse}, with the dialect forms seen and the logging wish. */
+  public Loaded parseAll(String yamlText, Path nameForMessages) {
     if (yamlText.length() > YamlTree.MAX_CHARS) {
       throw tooLarge(nameForMessages, yamlText.length());
     }
@@ -142,6 +187,7 @@ public final class ConfigLoader {
       problems.throwIfAny();
     }
     Values values = new Values(problems, new Expander(environment));
+    DialectTranslator.Result dialect = new DialectTranslator(values).translate(root);
     YamlMap top = YamlMap.of(root, "", TOP_KEYS, problems);
     if (top.has("version") && !"1".equals(values.string(top.get("version"), "version"))) {
       problems.add(top.get("version"), "version", "only version 1 exists; write version: 1 or remove the key");
@@ -154,7 +200,13 @@ public final class ConfigLoader {
     List<SecretSpec> secrets =
         new SecretReader(values, inject, agentReader).read(top.get("secrets"), new ArrayList<>(providers.names()), defaults);
     problems.throwIfAny();
-    return new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets);
+    for (DialectForm f : dialect.forms()) {
+      if (f.noEffect()) {
+        LOG.warn("{}:{}: {} is accepted for compatibility but has no effect here; remove it", nameForMessages, f.line(), f.key());
+      }
+    }
+    DsoConfig config = new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets);
+    return new Loaded(config, dialect.forms(), dialect.logging());
   }
 
   private static ConfigUnreadableException tooLarge(Path file, long size) {

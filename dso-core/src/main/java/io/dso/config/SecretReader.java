@@ -245,7 +245,7 @@ final class SecretReader {
       if (files && (target.contains("/") || target.equals(".") || target.equals(".."))) {
         problems.add(v, path, "file name " + raw + " must be a plain name without '/' or '..', e.g. db_password");
       } else if (!files && !ENV_NAME.matcher(target).matches()) {
-        problems.add(v, path, "invalid env var name " + raw + "; use letters, digits and '_', not starting with a digit");
+        problems.add(v, path, "invalid env var name " + raw + "; a mapping is provider_key: ENV_NAME, and an env name uses letters, digits and '_', not starting with a digit");
       } else if (reserved.isPresent() && !allowed) {
         problems.add(v, path, "env var " + raw + " is " + reserved.get() + "; map the key to another name, or write " + key
             + ": { name: " + target + ", allow_reserved: true } if the secret must set it");
