@@ -39,8 +39,10 @@ public final class ProviderRegistry implements AutoCloseable {
       try {
         raw = catalog.factory(spec.type())
             .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock));
-      } catch (RuntimeException e) {
-        String reason = "provider '" + spec.name() + "' (type " + spec.type() + ") could not be created: " + e.getMessage();
+      } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+        // LinkageError: a plugin missing one of its jars fails here, not at discovery; it must not stop the agent.
+        String reason = "provider '" + spec.name() + "' (type " + spec.type() + ", " + catalog.origin(spec.type())
+            + ") could not be created: " + (e instanceof RuntimeException ? e.getMessage() : e.toString());
         LOG.error(reason);
         raw = ref -> {
           throw new ProviderException(spec.name(), ref.name(), false, reason);
@@ -71,7 +73,7 @@ public final class ProviderRegistry implements AutoCloseable {
         (name, p) -> {
           try {
             p.close();
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | LinkageError e) {
             LOG.warn("closing provider '{}' failed: {}", name, e.getMessage());
           }
         });
