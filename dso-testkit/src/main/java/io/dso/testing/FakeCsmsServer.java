@@ -56,6 +56,7 @@ public final class FakeCsmsServer implements AutoCloseable {
   /** secret name -> version id -> secret_string, in creation order; the last one is SYSCURRENT. */
   private final Map<String, LinkedHashMap<String, String>> secrets = new ConcurrentHashMap<>();
   private final Map<String, Boolean> denied = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> stageDenied = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
 
@@ -89,6 +90,11 @@ public final class FakeCsmsServer implements AutoCloseable {
   /** Makes every request for {@code name} answer 403, as an IAM policy without csms:secret:getVersion does. */
   public void deny(String name) {
     denied.put(name, true);
+  }
+
+  /** Makes only ShowSecretStage for {@code name} answer 403, as a policy with getVersion but without csms:secret:getStage. */
+  public void denyStage(String name) {
+    stageDenied.put(name, true);
   }
 
   /** The next request answers {@code status} with {@code code} (e.g. 429 APIGW.0308), after {@code delay}. */
@@ -169,7 +175,7 @@ public final class FakeCsmsServer implements AutoCloseable {
   }
 
   private synchronized void stage(HttpExchange ex, String name, String stage) throws IOException {
-    if (denied.containsKey(name)) {
+    if (denied.containsKey(name) || stageDenied.containsKey(name)) {
       send(ex, 403, error("CSMS.0403", "Policy doesn't allow csms:secret:getStage to be performed."));
       return;
     }

@@ -7,11 +7,14 @@ import com.huaweicloud.sdk.csms.v1.model.ShowSecretVersionRequest;
 import com.huaweicloud.sdk.csms.v1.model.Stage;
 import com.huaweicloud.sdk.csms.v1.model.Version;
 import io.dso.provider.ProviderException;
+import io.dso.provider.SecretAccessDeniedException;
 import io.dso.provider.SecretPayload;
 import io.dso.provider.SecretProvider;
 import io.dso.provider.SecretRef;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads secrets from Huawei Cloud CSMS: {@code ShowSecretVersion} for the value and, as the cheap
@@ -19,6 +22,7 @@ import java.util.function.Supplier;
  * The SDK's own retry is never switched on: the agent's retry policy is the only one.
  */
 final class CsmsProvider implements SecretProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(CsmsProvider.class);
   static final String GET_VERSION = "csms:secret:getVersion";
   static final String GET_STAGE = "csms:secret:getStage";
   /** The stage CSMS gives the version that {@code latest} reads. */
@@ -27,6 +31,7 @@ final class CsmsProvider implements SecretProvider {
   private final String name;
   private final HuaweiSettings settings;
   private final CsmsClient client;
+  private volatile boolean stageDenied;
 
   CsmsProvider(String name, HuaweiSettings settings, CsmsClient client) {
     this.name = name;
@@ -54,8 +59,21 @@ final class CsmsProvider implements SecretProvider {
     if (address.pinned()) {
       return Optional.of(address.versionId()); // one fixed version: nothing to ask
     }
-    String stage = address.versionStage() != null ? address.versionStage() : CURRENT_STAGE;
-    return Optional.of(stageVersion(ref, address, stage));
+    if (address.versionStage() != null) {
+      return Optional.of(stageVersion(ref, address, address.versionStage()));
+    }
+    if (stageDenied) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(stageVersion(ref, address, CURRENT_STAGE));
+    } catch (SecretAccessDeniedException e) {
+      // Reading values needs only getVersion: without getStage the agent falls back to full reads.
+      stageDenied = true;
+      LOG.warn("provider '{}': no permission {} ({}); every poll now reads the full value instead of the version id",
+          name, GET_STAGE, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private String stageVersion(SecretRef ref, SecretAddress address, String stage) {

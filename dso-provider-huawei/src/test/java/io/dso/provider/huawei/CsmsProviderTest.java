@@ -170,6 +170,27 @@ class CsmsProviderTest {
   }
 
   @Test
+  void withoutGetStagePermissionTheChangeCheckFallsBackToFullReadsAfterOneTry() {
+    csms.put("db", CANARY);
+    csms.denyStage("db");
+    SecretProvider p = provider();
+    assertThat(p.changeToken(ref("db"))).isEmpty();
+    assertThat(p.changeToken(ref("db"))).isEmpty();
+    assertThat(p.fetch(ref("db")).values()).containsEntry("value", CANARY);
+    assertThat(csms.requests()).extracting(FakeCsmsServer.Request::path).containsExactly(
+        "/v1/" + PROJECT + "/secrets/db/stages/SYSCURRENT", "/v1/" + PROJECT + "/secrets/db/versions/latest");
+  }
+
+  @Test
+  void aConfiguredStageThatIsDeniedIsAnAccessDeniedNamingGetStage() {
+    csms.put("db", CANARY);
+    csms.denyStage("db");
+    SecretProvider p = provider(Map.of("access_key", AK, "secret_key", SK, "version_stage", "SYSCURRENT"), Map.of());
+    assertThatThrownBy(() -> p.fetch(ref("db")))
+        .isInstanceOf(SecretAccessDeniedException.class).hasMessageContaining("csms:secret:getStage");
+  }
+
+  @Test
   void versionStageReadsTheVersionTheStagePointsAt() {
     csms.put("db", "one");
     String v2 = csms.put("db", "two");
