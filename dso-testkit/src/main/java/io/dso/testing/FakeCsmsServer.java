@@ -33,7 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code GET /v1/{project_id}/secrets/{name}/versions/{version_id}} ({@code latest} reads the
  * SYSCURRENT version) and {@code GET /v1/{project_id}/secrets/{name}/stages/{stage}}, JSON error bodies
  * {@code {"error_code","error_msg"}} (CSMS.0106 unknown secret, CSMS.0005 unknown version, both with
- * status 400; APIGW.0301 with 401 for a bad signature). Every request must carry an SDK-HMAC-SHA256
+ * status 400; APIGW.0301 with 401 for a bad signature; a denial is status 403 with an error code the
+ * public error table does not list, so the provider keys on the status). Every request must carry an SDK-HMAC-SHA256
  * {@code Authorization} header and {@code X-Sdk-Date}; the fake recomputes the signature with the
  * secret key. Faults (throttling, 5xx, slow answers, denied secrets) are scripted and every request
  * is recorded.
