@@ -39,11 +39,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running agent: builds every component by hand from the config, owns the virtual-thread
- * executor and the lifecycle. {@link #stop()} is bounded: it purges the cache and audits
- * {@code agent_stop} well within 5 seconds.
+ * executor and the lifecycle. {@link #stop()} is bounded: rotations in progress get
+ * {@code agent.shutdown_timeout} to finish and at most {@link #ROLLBACK_BOUND} more to roll back,
+ * then the cache is purged, providers and Docker are closed and {@code agent_stop} is audited last.
  */
 public final class Agent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  /** How long rotations cut short by the stop deadline may take to roll back. */
+  public static final Duration ROLLBACK_BOUND = Duration.ofSeconds(20);
+  private static final Duration TASKS_BOUND = Duration.ofSeconds(5);
 
   private final DsoConfig config;
   private final Clock clock;
@@ -93,7 +97,7 @@ public final class Agent implements AutoCloseable {
     this.injector = new Injector(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
         metrics, audit, redactor, clock);
     this.rotations = new RotationEngine(config, docker, injector,
-        new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER")), metrics, audit, redactor, executor);
+        new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER"), env.get("DSO_FAULT_PAUSE_AFTER")), metrics, audit, redactor, executor);
     // Every detected change passes the cooldown/debounce gate before it reaches containers.
     this.gate = new ChangeGate(config.agent().rotation().cooldown(), clock, gateScheduler, secret -> executor.submit(() -> {
       if (dockerConnectivity.up()) {
@@ -218,7 +222,12 @@ public final class Agent implements AutoCloseable {
     return webhook;
   }
 
-  /** Stops everything, purges the cache and audits {@code agent_stop}; safe to call twice. */
+  /**
+   * Stops in an order that leaves no container half-rotated and no record unwritten: triggers and
+   * Docker events first, then the rotations (drained for {@code agent.shutdown_timeout}, then rolled
+   * back), the remaining tasks, the cache, the providers, Docker, and {@code agent_stop} as the
+   * last audit record. Safe to call twice.
+   */
   public void stop() {
     if (!stopped.compareAndSet(false, true)) {
       return;
@@ -227,7 +236,6 @@ public final class Agent implements AutoCloseable {
     poller.close();
     gate.close();
     gateScheduler.shutdownNow();
-    dockerConnectivity.close();
     if (events != null) {
       try {
         events.close();
@@ -235,19 +243,27 @@ public final class Agent implements AutoCloseable {
         LOG.debug("closing the event stream: {}", e.getMessage());
       }
     }
+    Duration drain = config.agent().shutdownTimeout();
+    if (!rotations.shutdown(drain, ROLLBACK_BOUND)) {
+      LOG.error("rotations still running {} s after the stop began; their journal entries stay and the next start"
+          + " finishes them", drain.plus(ROLLBACK_BOUND).toSeconds());
+    }
+    executor.shutdownNow();
+    try {
+      if (!executor.awaitTermination(TASKS_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("some agent tasks were still running {} s after they were told to stop", TASKS_BOUND.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (CachedSecret s : cache.purge()) {
       metrics.forgetSecret(s.provider(), s.name());
       audit.record(AuditEvent.audit("secret_purge", s.provider(), s.name(), "success"));
     }
     redactor.forgetAll();
     providers.close();
+    dockerConnectivity.close();
     docker.close();
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     audit.record(
         AuditEvent.audit("agent_stop", null, null, "success")
             .withExtra("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds()));

@@ -1,10 +1,9 @@
 package io.dso.agent;
 
-import io.dso.DsoException;
+import io.dso.PrivatePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -35,16 +34,11 @@ public final class StateDir {
     }
   }
 
-  /** Creates the directory if needed and makes sure only its owner can read it. */
+  /**
+   * Creates the directory if needed (0700); refuses an existing one that is a symbolic link, owned
+   * by another user or writable by group or others, since its keys and journals steer the agent.
+   */
   public static Path prepare(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      return dir;
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new DsoException(
-          "cannot prepare state directory " + dir + ": " + e.getMessage()
-              + "; choose a writable one with --state-dir");
-    }
+    return PrivatePaths.directory(dir, "state directory", "--state-dir");
   }
 }

@@ -10,6 +10,7 @@ import io.dso.provider.ProviderException;
 import io.dso.provider.ProviderRegistry;
 import io.dso.provider.SecretNotFoundException;
 import io.dso.provider.SecretPayload;
+import io.dso.provider.SecretProvider;
 import io.dso.provider.SecretRef;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one path from provider to cache: fetch, measure, audit, store, and compare hashes. Every
  * fetch produces exactly one {@code secret_fetch} audit record and one metric sample; a changed
- * hash is a {@code secret_change_detected} event handed to the listeners.
+ * hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
+ * runs at a time, whoever asks (poller, webhook, cache miss): results are stored in the order the
+ * fetches started, so a slow fetch of an older value can never overwrite a newer one (nor cause a
+ * rotation back to it), and concurrent cache misses of one secret share one fetch.
  */
 public final class SecretSync {
   private static final Logger LOG = LoggerFactory.getLogger(SecretSync.class);
@@ -38,7 +42,10 @@ public final class SecretSync {
     }
   }
 
-  private final ProviderRegistry providers;
+  private final java.util.function.Function<String, SecretProvider> providers;
+  /** One lock per configured secret name (bounded by the config). */
+  private final java.util.Map<String, java.util.concurrent.locks.ReentrantLock> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final SecretCache cache;
   private final Duration ttl;
   private final DsoMetrics metrics;
@@ -50,6 +57,18 @@ public final class SecretSync {
   public SecretSync(
       DsoConfig config,
       ProviderRegistry providers,
+      SecretCache cache,
+      DsoMetrics metrics,
+      AuditLog audit,
+      Redactor redactor,
+      Clock clock) {
+    this(config, providers::get, cache, metrics, audit, redactor, clock);
+  }
+
+  /** @param providers a provider by its configured name (tests pass their own doubles) */
+  public SecretSync(
+      DsoConfig config,
+      java.util.function.Function<String, SecretProvider> providers,
       SecretCache cache,
       DsoMetrics metrics,
       AuditLog audit,
@@ -68,13 +87,30 @@ public final class SecretSync {
     listeners.add(listener);
   }
 
-  /** Fetches the secret from its provider now, whatever the cache holds. */
+  /**
+   * Fetches the secret from its provider now, whatever the cache holds; waits first for a refresh
+   * of the same secret already running, so that the newer question gets the newer answer.
+   */
   public Result refresh(SecretSpec spec, String user) {
+    java.util.concurrent.locks.ReentrantLock lock = lockFor(spec);
+    lock.lock();
+    try {
+      return refreshHeld(spec, user);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private java.util.concurrent.locks.ReentrantLock lockFor(SecretSpec spec) {
+    return inFlight.computeIfAbsent(spec.name(), n -> new java.util.concurrent.locks.ReentrantLock());
+  }
+
+  private Result refreshHeld(SecretSpec spec, String user) {
     Instant start = clock.instant();
     long t0 = System.nanoTime();
     SecretPayload payload;
     try {
-      payload = providers.get(spec.provider()).fetch(new SecretRef(spec.provider(), spec.name()));
+      payload = providers.apply(spec.provider()).fetch(new SecretRef(spec.provider(), spec.name()));
     } catch (ProviderException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       metrics.fetched(spec.provider(), false, took);
@@ -91,6 +127,7 @@ public final class SecretSync {
               .withExtra("duration_ms", took.toMillis()));
       if (e instanceof SecretNotFoundException) {
         // Deleted or revoked at the source: stop serving the old value.
+        redactor.forget(spec.name());
         cache.remove(spec.name()).ifPresent(gone -> {
           metrics.forgetSecret(gone.provider(), gone.name());
           audit.record(AuditEvent.audit("secret_purge", spec.provider(), spec.name(), "success")
@@ -100,7 +137,7 @@ public final class SecretSync {
       return new Result(spec, null, null, e);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    redactor.remember(payload.values().values());
+    redactor.remember(spec.name(), payload.values().values());
     SecretCache.Update update = cache.put(spec.name(), spec.provider(), payload, start);
     metrics.fetched(spec.provider(), true, took);
     metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
@@ -132,17 +169,33 @@ public final class SecretSync {
    * fetch fails the last good value is served. Empty only if the secret was never fetched.
    */
   public Optional<SecretPayload> lookup(SecretSpec spec) {
-    Optional<CachedSecret> cached = cache.get(spec.name());
-    if (cached.isPresent() && cached.get().freshAt(clock.instant(), ttl)) {
+    Optional<SecretPayload> fresh = fresh(spec);
+    if (fresh.isPresent()) {
       metrics.cacheHit();
-      return Optional.of(cached.get().payload());
+      return fresh;
     }
-    metrics.cacheMiss();
-    Result r = refresh(spec, AuditEvent.SYSTEM);
-    if (r.ok()) {
-      return Optional.of(r.payload());
+    java.util.concurrent.locks.ReentrantLock lock = lockFor(spec);
+    lock.lock();
+    try {
+      // Another caller may have fetched it while this one waited: one fetch serves them all.
+      fresh = fresh(spec);
+      if (fresh.isPresent()) {
+        metrics.cacheHit();
+        return fresh;
+      }
+      metrics.cacheMiss();
+      Result r = refreshHeld(spec, AuditEvent.SYSTEM);
+      if (r.ok()) {
+        return Optional.of(r.payload());
+      }
+      return cache.get(spec.name()).map(CachedSecret::payload);
+    } finally {
+      lock.unlock();
     }
-    return cache.get(spec.name()).map(CachedSecret::payload);
+  }
+
+  private Optional<SecretPayload> fresh(SecretSpec spec) {
+    return cache.get(spec.name()).filter(c -> c.freshAt(clock.instant(), ttl)).map(CachedSecret::payload);
   }
 
   /** The cached payload without fetching or counting a lookup (for reports). */

@@ -93,6 +93,7 @@ public final class AgentCommand implements Callable<Integer> {
     Path state = stateDir != null ? stateDir : StateDir.defaultFor(root, env);
     Path secrets = secretsDir != null ? secretsDir : io.dso.inject.SecretsDir.defaultFor(root, env);
     Redactor redactor = new Redactor();
+    io.dso.observability.LogSafety.use(redactor);
     Clock clock = Clock.systemUTC();
     AuditLog audit = auditLog == null ? AuditLog.toStream(System.out, clock, redactor) : AuditLog.toFile(auditLog, clock, redactor);
     var docker = new DockerJavaEngine(DockerJavaEngine.resolveHost(dockerHost, env));

@@ -1,5 +1,7 @@
 package io.dso.cli;
 
+import io.dso.observability.LogSafety;
+import io.dso.observability.SafeThrowableConverter;
 import java.util.Arrays;
 import picocli.CommandLine;
 
@@ -15,9 +17,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         "1".equals(System.getenv("DSO_DEBUG"))
             || Arrays.asList(parseResult.originalArgs().toArray(String[]::new)).contains("--debug");
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-    cli.getErr().println("dso: error: " + message);
+    // Messages may quote paths, names and library text: one redacted, escaped, capped line.
+    cli.getErr().println("dso: error: " + LogSafety.message(message));
     if (debug) {
-      ex.printStackTrace(cli.getErr());
+      cli.getErr().print(SafeThrowableConverter.render(ex));
     }
     cli.getErr().flush();
     return 1;

@@ -9,7 +9,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class AgentReader {
   static final List<String> STRATEGIES = List.of("rolling", "restart", "signal", "none", "auto");
   private static final List<String> AGENT_KEYS =
-      List.of("cache", "label_targeting", "refresh_interval", "watch", "webhook", "rotation", "restart_strategy");
+      List.of("cache", "label_targeting", "refresh_interval", "watch", "webhook", "rotation", "restart_strategy",
+          "shutdown_timeout");
   private static final List<String> WATCH_KEYS = List.of("mode", "polling_interval");
   private static final List<String> WEBHOOK_KEYS = List.of("enabled", "auth_token");
   private static final List<String> ROTATION_KEYS =
@@ -53,7 +54,8 @@ final class AgentReader {
     if (restart != null) {
       grace = or(duration(restart, "grace_period", Duration.ZERO), grace);
     }
-    return new AgentSettings(cache, labels, refresh, watch, webhook, rotation, grace);
+    Duration shutdown = or(duration(m, "shutdown_timeout", Duration.ZERO), d.shutdownTimeout());
+    return new AgentSettings(cache, labels, refresh, watch, webhook, rotation, grace, shutdown);
   }
 
   private LabelTargeting labelTargeting(YamlMap m, LabelTargeting fallback) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The {@code agent:} section: cache, label targeting policy, refresh, watching, webhook, rotation and
- * restart grace period.
+ * The {@code agent:} section: cache, label targeting policy, refresh, watching, webhook, rotation,
+ * restart grace period and how long a stop waits for rotations in progress before rolling them back.
  */
 public record AgentSettings(
     boolean cache,
@@ -14,7 +14,11 @@ public record AgentSettings(
     WatchSettings watch,
     WebhookSettings webhook,
     RotationSettings rotation,
-    Duration restartGracePeriod) {
+    Duration restartGracePeriod,
+    Duration shutdownTimeout) {
+  /** Default of {@code agent.shutdown_timeout}. */
+  public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   public static final AgentSettings DEFAULT =
       new AgentSettings(
           true,
@@ -23,7 +27,8 @@ public record AgentSettings(
           WatchSettings.DEFAULT,
           WebhookSettings.DEFAULT,
           RotationSettings.DEFAULT,
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10),
+          SHUTDOWN_TIMEOUT);
 
   public AgentSettings {
     Objects.requireNonNull(labelTargeting, "labelTargeting");
@@ -32,11 +37,12 @@ public record AgentSettings(
     Objects.requireNonNull(webhook, "webhook");
     Objects.requireNonNull(rotation, "rotation");
     Objects.requireNonNull(restartGracePeriod, "restartGracePeriod");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
   }
 
-  /** Settings with the open label targeting policy (the default). */
+  /** Settings with the open label targeting policy and the default {@code shutdown_timeout}. */
   public AgentSettings(boolean cache, Duration refreshInterval, WatchSettings watch, WebhookSettings webhook,
       RotationSettings rotation, Duration restartGracePeriod) {
-    this(cache, LabelTargeting.OPEN, refreshInterval, watch, webhook, rotation, restartGracePeriod);
+    this(cache, LabelTargeting.OPEN, refreshInterval, watch, webhook, rotation, restartGracePeriod, SHUTDOWN_TIMEOUT);
   }
 }

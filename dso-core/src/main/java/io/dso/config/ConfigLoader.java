@@ -40,10 +40,9 @@ public final class ConfigLoader {
   public static Path resolve(Path explicitOrNull, Path workingDir) {
     if (explicitOrNull != null) {
       Path p = workingDir.resolve(explicitOrNull);
-      if (!Files.isRegularFile(p)) {
-        throw new ConfigUnreadableException(
-            "config file " + explicitOrNull + " not found (looked at " + p.toAbsolutePath().normalize()
-                + "); check the path given with -c/--config");
+      String problem = notAConfigFile(p);
+      if (problem != null) {
+        throw new ConfigUnreadableException("config file " + explicitOrNull + " " + problem);
       }
       return p;
     }
@@ -58,10 +57,50 @@ public final class ConfigLoader {
             + "; create one (see examples/quickstart/dso.yaml) or pass -c <file>");
   }
 
+  /**
+   * What is wrong with {@code p} as a config file ("is a directory", "is a character device, not a
+   * file", "not found"), with what to do; null for a regular file.
+   */
+  static String notAConfigFile(Path p) {
+    Path shown = p.toAbsolutePath().normalize();
+    if (!Files.exists(p)) {
+      return Files.isSymbolicLink(p)
+          ? "is a symbolic link to a missing file (" + shown + "); fix the link or pass the file itself with -c"
+          : "not found (looked at " + shown + "); check the path given with -c/--config";
+    }
+    if (Files.isDirectory(p)) {
+      return "is a directory, not a file; pass the file inside it, e.g. -c " + shown.resolve("dso.yaml");
+    }
+    if (!Files.isRegularFile(p)) {
+      return "is " + specialKind(p) + ", not a file; pass the path of a dso.yaml file with -c";
+    }
+    // An empty file is a config problem at line 1 ("the file is empty"), reported by the parser.
+    return null;
+  }
+
+  private static String specialKind(Path p) {
+    try {
+      int type = (Integer) Files.getAttribute(p, "unix:mode") & 0170000;
+      return switch (type) {
+        case 0020000 -> "a character device";
+        case 0060000 -> "a block device";
+        case 0010000 -> "a named pipe (FIFO)";
+        case 0140000 -> "a socket";
+        default -> "a special file";
+      };
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "a special file";
+    }
+  }
+
   /** Reads and validates {@code file}. */
   public DsoConfig load(Path file) {
     byte[] bytes;
     try {
+      String problem = Files.exists(file) ? notAConfigFile(file) : null;
+      if (problem != null) {
+        throw new ConfigUnreadableException("config file " + file + " " + problem);
+      }
       long size = Files.size(file);
       if (size > YamlTree.MAX_CHARS) {
         throw tooLarge(file, size);

@@ -1,5 +1,6 @@
 package io.dso.config;
 
+import io.dso.LogText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Typed reading of YAML values with {@code ${VAR}} expansion. A bad value is reported at its line and
- * read as null. Messages quote only the raw YAML text, and nothing at all for credential-like keys.
+ * read as null. Messages quote only the raw YAML text (escaped, at most {@link LogText#MAX_ECHO}
+ * characters), and nothing at all for credential-like keys.
  */
 final class Values {
   private static final Set<String> SENSITIVE = Set.of("token", "secret", "password", "secret_id", "auth_token");
@@ -60,7 +62,7 @@ final class Values {
 
   /** ", got 'raw'" or nothing for credentials. */
   private static String got(Scalar s, String path) {
-    return sensitive(path) ? "" : ", got '" + s.node().getValue() + "'";
+    return sensitive(path) ? "" : ", got '" + LogText.echo(s.node().getValue()) + "'";
   }
 
   private Scalar scalar(Node node, String path) {
@@ -141,7 +143,10 @@ final class Values {
           s.expanded() || sensitive(path)
               ? "invalid duration after expanding environment variables" + got(s, path)
                   + "; write e.g. 500ms, 30s, 5m, 1h30m"
-              : e.getMessage());
+              // The parser's own message quotes the text (twice at times): only short text is shown whole.
+              : s.value().length() > LogText.MAX_ECHO
+                  ? "not a duration" + got(s, path) + "; write e.g. 500ms, 30s, 5m, 1h30m"
+                  : e.getMessage());
       return null;
     }
     if (d.compareTo(min) < 0) {
@@ -161,7 +166,7 @@ final class Values {
       return s.value();
     }
     String hint = sensitive(path) || s.expanded() ? null : Suggestions.hint(s.value(), options);
-    String shown = sensitive(path) ? "" : " '" + s.node().getValue() + "'";
+    String shown = sensitive(path) ? "" : " '" + LogText.echo(s.node().getValue()) + "'";
     problems.add(node, path, "unknown value" + shown + "; use one of " + String.join(", ", options), hint);
     return null;
   }

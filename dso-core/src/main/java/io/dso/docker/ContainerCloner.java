@@ -6,7 +6,6 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ContainerConfig;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.Volume;
@@ -16,14 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * Builds the create command of a clone: the source's Config field by field and its HostConfig object
- * as is, then the {@link ContainerChange}. Env values pass through here: nothing is logged.
+ * as is, its anonymous volumes by name and its primary network's endpoint, then the
+ * {@link ContainerChange}. Env values pass through here: nothing is logged.
  */
 final class ContainerCloner {
   private ContainerCloner() {}
@@ -75,22 +74,86 @@ final class ContainerCloner {
     if (c.getVolumes() != null && !c.getVolumes().isEmpty()) {
       cmd.withVolumes(c.getVolumes().keySet().stream().map(Volume::new).toList());
     }
-    aliases(source, networkMode, shortId).ifPresent(cmd::withAliases);
+    // A MAC address the user set is part of the container's identity; a generated one is left to Docker.
+    if (!sharedNetns) {
+      setIfPresent(c.getMacAddress(), cmd::withMacAddress);
+    }
+    carryAnonymousVolumes(volumeMounts(source), host);
+    CloneNetworks.endpoints(source).stream().filter(CloneNetworks.Endpoint::primary).findFirst()
+        .ifPresent(primary -> primaryEndpoint(cmd, host, primary));
     return cmd.withHostConfig(applyBinds(host, change.binds()));
   }
 
-  /** Compose service names live as aliases on the primary network: keep them (not the old short id). */
-  private static Optional<List<String>> aliases(
-      InspectContainerResponse source, String networkMode, String shortId) {
-    if (source.getNetworkSettings() == null || source.getNetworkSettings().getNetworks() == null) {
-      return Optional.empty();
+  /**
+   * The primary network's aliases (Compose service names live there), fixed addresses and links go
+   * into the create call; docker-java moves the HostConfig's links into that network's endpoint.
+   */
+  private static void primaryEndpoint(CreateContainerCmd cmd, HostConfig host, CloneNetworks.Endpoint primary) {
+    if (!primary.aliases().isEmpty()) {
+      cmd.withAliases(primary.aliases());
     }
-    ContainerNetwork net = source.getNetworkSettings().getNetworks().get(networkMode);
-    if (net == null || net.getAliases() == null) {
-      return Optional.empty();
+    setIfPresent(primary.ipv4(), cmd::withIpv4Address);
+    setIfPresent(primary.ipv6(), cmd::withIpv6Address);
+    if (!primary.links().isEmpty() && host.isUserDefinedNetwork()) {
+      host.withLinks(primary.links());
     }
-    List<String> kept = net.getAliases().stream().filter(a -> !a.equals(shortId)).toList();
-    return kept.isEmpty() ? Optional.empty() : Optional.of(kept);
+  }
+
+  /** A volume mount of the source as Docker reports it: name, destination and whether it is writable. */
+  record VolumeMount(String name, String destination, boolean readWrite) {}
+
+  private static List<VolumeMount> volumeMounts(InspectContainerResponse source) {
+    List<VolumeMount> out = new ArrayList<>();
+    if (ContainerMapping.raw(source, "Mounts") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && "volume".equals(m.get("Type")) && m.get("Name") instanceof String name
+            && !name.isEmpty() && m.get("Destination") instanceof String dest) {
+          out.add(new VolumeMount(name, dest, !Boolean.FALSE.equals(m.get("RW"))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Anonymous volumes (an image's VOLUME, {@code -v /path}, a volume mount without a source) would be
+   * created afresh, empty, for the clone: mount the source's volumes by name at the same destination
+   * instead, as {@code docker compose up --force-recreate} does. Named volumes and binds are already in
+   * the HostConfig.
+   */
+  static HostConfig carryAnonymousVolumes(List<VolumeMount> volumes, HostConfig host) {
+    Set<String> configured = new java.util.HashSet<>();
+    if (host.getBinds() != null) {
+      Arrays.stream(host.getBinds()).map(b -> b.getVolume().getPath()).forEach(configured::add);
+    }
+    Map<String, Mount> sourceless = new LinkedHashMap<>();
+    if (host.getMounts() != null) {
+      for (Mount m : host.getMounts()) {
+        if (m.getSource() == null || m.getSource().isEmpty()) {
+          sourceless.put(m.getTarget(), m);
+        } else {
+          configured.add(m.getTarget());
+        }
+      }
+    }
+    List<Bind> binds = new ArrayList<>(host.getBinds() == null ? List.of() : Arrays.asList(host.getBinds()));
+    boolean added = false;
+    for (VolumeMount v : volumes) {
+      if (configured.contains(v.destination())) {
+        continue;
+      }
+      Mount declared = sourceless.get(v.destination());
+      if (declared != null) {
+        declared.withSource(v.name());
+      } else {
+        binds.add(new Bind(v.name(), new Volume(v.destination()), v.readWrite() ? AccessMode.rw : AccessMode.ro));
+        added = true;
+      }
+    }
+    if (added) {
+      host.withBinds(binds);
+    }
+    return host;
   }
 
   static List<String> applyEnv(String[] env, Map<String, String> set) {

@@ -60,7 +60,16 @@ final class ContainerMapping {
         Boolean.TRUE.equals(host.getInit()),
         Objects.requireNonNullElse(host.getNetworkMode(), ""),
         instant(state == null ? null : state.getStartedAt()),
-        fixedHostPort(host));
+        fixedHostPort(host),
+        networks(r),
+        Objects.requireNonNullElse(config.getMacAddress(), ""));
+  }
+
+  /** Every network attachment, the primary one first, with the user's aliases and fixed addresses. */
+  static List<ContainerDetails.Network> networks(InspectContainerResponse r) {
+    return CloneNetworks.endpoints(r).stream()
+        .map(e -> new ContainerDetails.Network(e.name(), e.aliases(), e.ipv4(), e.ipv6()))
+        .toList();
   }
 
   /** A binding with an explicit, non-zero host port (ephemeral "0"/empty ports do not collide). */

@@ -26,8 +26,10 @@ public interface DockerEngine extends AutoCloseable {
    * Creates (does not start) a container named {@code newName} with the full configuration of
    * {@code source} (image, cmd, entrypoint, env, labels, user, workdir, healthcheck, stop signal and
    * timeout, tty/stdin, exposed ports, the whole HostConfig: binds, mounts, tmpfs, restart policy,
-   * init, network mode, port bindings, resources, capabilities...) with {@code change} applied.
-   * Returns the new container's id.
+   * init, network mode, port bindings, resources, capabilities...) with {@code change} applied. The
+   * clone mounts the source's anonymous volumes by name at the same destinations (their data carries
+   * over), joins every network of the source with the same aliases, fixed IPv4/IPv6 addresses and
+   * links, and keeps a MAC address the user set. It is not started. Returns the new container's id.
    */
   String createClone(String source, String newName, ContainerChange change);
 
@@ -36,7 +38,10 @@ public interface DockerEngine extends AutoCloseable {
   /** Stops with SIGTERM then SIGKILL after {@code grace}; a stopped container is not an error. */
   void stop(String id, Duration grace);
 
-  /** Removes (with its anonymous volumes when {@code volumes}); a missing container is not an error. */
+  /**
+   * Removes a container, never its volumes (they may hold data, or be carried over to its
+   * replacement); a missing container is not an error.
+   */
   void remove(String id, boolean force);
 
   void rename(String id, String newName);

@@ -55,7 +55,7 @@ public final class DockerJavaEngine implements DockerEngine {
     if (responseTimeout != null) {
       builder.responseTimeout(responseTimeout);
     }
-    return builder.build();
+    return ClosingConnections.wrap(builder.build());
   }
 
   /** {@code --docker-host}, else {@code DOCKER_HOST}, else the default socket. */
@@ -111,8 +111,25 @@ public final class DockerJavaEngine implements DockerEngine {
   public String createClone(String source, String newName, ContainerChange change) {
     InspectContainerResponse typed = typedInspect(source).orElseThrow(() -> new DockerOperationException(
         "clone", source, "no such container: check the name (docker ps -a)", null));
-    return call("create", newName + " (clone of " + source + ")",
+    String id = call("create", newName + " (clone of " + source + ")",
         () -> ContainerCloner.command(client, typed, newName, change).exec().getId());
+    try {
+      // API 1.41 takes one network at create: join the others before the clone ever starts
+      for (CloneNetworks.Endpoint e : CloneNetworks.endpoints(typed)) {
+        if (!e.primary()) {
+          run("network connect " + e.name(), newName, () -> client.connectToNetworkCmd()
+              .withNetworkId(e.key()).withContainerId(id).withContainerNetwork(e.settings()).exec());
+        }
+      }
+    } catch (DockerOperationException e) {
+      try {
+        remove(id, true);
+      } catch (DockerOperationException ignored) {
+        // the connect error is the one to report; a leftover clone is cleared by the next attempt
+      }
+      throw e;
+    }
+    return id;
   }
 
   @Override
@@ -142,7 +159,9 @@ public final class DockerJavaEngine implements DockerEngine {
   public void remove(String id, boolean force) {
     run("remove", id, () -> {
       try {
-        client.removeContainerCmd(id).withForce(force).withRemoveVolumes(true).exec();
+        // Never with its volumes: a clone mounts its predecessor's anonymous volumes by name, and any
+        // volume may hold the only copy of a service's data.
+        client.removeContainerCmd(id).withForce(force).withRemoveVolumes(false).exec();
       } catch (NotFoundException gone) {
         // documented as a no-op
       } catch (ConflictException e) {

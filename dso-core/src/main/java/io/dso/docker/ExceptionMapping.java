@@ -22,7 +22,12 @@ final class ExceptionMapping {
     if (e instanceof DockerOperationException already) {
       return already;
     }
-    return new DockerOperationException(operation, container, describe(host, e), e);
+    return new DockerOperationException(operation, container, describe(host, e), e, transport(e));
+  }
+
+  /** No answer from the daemon at all (refused, reset, timed out, socket gone), as opposed to an HTTP error. */
+  static boolean transport(RuntimeException e) {
+    return !(e instanceof DockerException);
   }
 
   static String describe(String host, RuntimeException e) {

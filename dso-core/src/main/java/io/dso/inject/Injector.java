@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works out, statelessly, what a container needs to hold the current version of its secrets: what
- * it holds is read from Docker (labels, mounts) and the tmpfs directory, compared with the cache.
- * File-mode changes are written in place right away; what needs a new container is returned as an
- * {@link InjectionPlan} for the rotation engine to carry out.
+ * it holds is read from Docker (labels, mounts) and the tmpfs directory, compared with the cache,
+ * and returned as an {@link InjectionPlan}. Planning writes nothing; the rotation engine applies
+ * the plan (in-place file updates, or a new file generation for a replacement container).
  */
 public final class Injector {
   private static final Logger LOG = LoggerFactory.getLogger(Injector.class);
@@ -82,8 +82,8 @@ public final class Injector {
   }
 
   /**
-   * The plan for one running target container, after rewriting its stale secret files in place;
-   * empty when it is not a (valid) target or a secret cannot be had (reported).
+   * The plan for one running target container; empty when it is not a (valid) target or a secret
+   * cannot be had (reported). Nothing is written and Docker is only read: a plan may be discarded.
    */
   public Optional<InjectionPlan> plan(String name) {
     Optional<ContainerDetails> found = docker.inspect(name);
@@ -109,8 +109,10 @@ public final class Injector {
     Map<String, String> labels = new HashMap<>();
     List<ContainerChange.BindMount> binds = new ArrayList<>();
     List<SecretSpec> needNew = new ArrayList<>();
-    List<SecretSpec> rewritten = new ArrayList<>();
+    List<SecretSpec> stale = new ArrayList<>();
     List<SecretSpec> never = new ArrayList<>();
+    List<InjectionPlan.FileWrite> writes = new ArrayList<>();
+    String next = FileInjector.newGeneration();
     labels.put(Labels.MANAGED, "true");
     try {
       EnvCollisions.check(payloads);
@@ -128,21 +130,19 @@ public final class Injector {
             }
           }
         } else {
-          String source = files.dataDir(c.name(), s.name()).toString();
-          boolean mounted = c.mounts().stream()
-              .anyMatch(m -> m.destination().equals(s.inject().path()) && m.source().equals(source));
-          boolean current = files.meta(c.name(), s.name()).map(m -> m.version().equals(version)).orElse(false);
-          if (!current) {
-            files.write(c.name(), s, e.getValue(), version, clock.instant());
-          }
+          // Fail now, not halfway through writing, when the payload does not fit the mappings.
+          Materials.files(s, e.getValue());
+          String serving = servingGeneration(c, s);
+          boolean current = serving != null
+              && files.meta(c.name(), serving, s.name()).map(m -> m.version().equals(version)).orElse(false);
+          writes.add(new InjectionPlan.FileWrite(s, e.getValue(), version, serving, current));
           labels.put(Labels.FILE_PREFIX + s.name(), s.inject().path());
-          binds.add(new ContainerChange.BindMount(source, s.inject().path(), true));
-          if (!mounted) {
+          binds.add(new ContainerChange.BindMount(files.dataDir(c.name(), next, s.name()).toString(), s.inject().path(), true));
+          if (serving == null) {
             needNew.add(s);
             never.add(s);
           } else if (!current) {
-            rewritten.add(s);
-            injected(c.id(), s, "in place");
+            stale.add(s);
           }
         }
       }
@@ -150,11 +150,52 @@ public final class Injector {
       failed(c.id(), null, ex.getMessage());
       return Optional.empty();
     }
-    Set<String> stale = new HashSet<>();
+    Set<String> dropped = new HashSet<>();
     c.labels().keySet().stream()
         .filter(k -> (k.startsWith(Labels.ENV_PREFIX) || k.startsWith(Labels.FILE_PREFIX)) && !labels.containsKey(k))
-        .forEach(stale::add);
-    return Optional.of(new InjectionPlan(c, target, new ContainerChange(env, labels, stale, binds), needNew, rewritten, never));
+        .forEach(dropped::add);
+    return Optional.of(new InjectionPlan(c, target, new ContainerChange(env, labels, dropped, binds), needNew, stale, never,
+        next, writes));
+  }
+
+  /** The generation of the agent's files {@code c} mounts at the secret's path, or null. */
+  private String servingGeneration(ContainerDetails c, SecretSpec s) {
+    return c.mounts().stream()
+        .filter(m -> m.destination().equals(s.inject().path()))
+        .map(m -> files.generationOf(c.name(), s.name(), m.source()))
+        .flatMap(Optional::stream)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Carries out the in-place half of a plan: rewrites each stale file in the serving container's
+   * own generation (atomically) and audits it; false when writing failed (reported).
+   */
+  public boolean writeInPlace(InjectionPlan plan) {
+    return files == null || generations().writeInPlace(plan);
+  }
+
+  /**
+   * Fills the plan's new generation with every file-mode secret, before the replacement container
+   * that mounts it is created; false when writing failed (reported, nothing left behind).
+   */
+  public boolean prepareGeneration(InjectionPlan plan) {
+    return files == null || generations().prepare(plan);
+  }
+
+  /**
+   * After a replacing rotation, whatever its outcome: wipes the generations of the container that no
+   * container mounts any more (the replaced container's after success, the clone's after a rollback).
+   */
+  public void settleGenerations(InjectionPlan plan) {
+    if (files != null) {
+      generations().settle(plan);
+    }
+  }
+
+  private FileGenerations generations() {
+    return new FileGenerations(files, docker, this, clock);
   }
 
   /** Records that {@code s} reached container {@code containerId}; {@code how}: recreated, in place, rolling... */
@@ -198,25 +239,17 @@ public final class Injector {
         .withExtra("error", error));
   }
 
-  /** Removes the secret files of a container that no longer exists. */
+  /** Removes the secret files of a container that no longer exists (generations still mounted stay). */
   public void containerRemoved(String name) {
-    if (files != null && docker.inspect(name).isEmpty()) {
-      files.wipe(name);
+    if (files != null) {
+      generations().retire(name);
     }
   }
 
-  /** Removes the secret directories of every container not in {@code all}. */
+  /** Removes every generation of secret files that no existing container mounts. */
   public void sweep(List<ContainerSummary> all) {
-    if (files == null) {
-      return;
-    }
-    Set<String> names = new HashSet<>();
-    all.forEach(c -> names.add(c.name()));
-    for (String dir : files.containers()) {
-      if (!names.contains(dir)) {
-        files.wipe(dir);
-        LOG.info("removed secret files of container {} (it no longer exists)", dir);
-      }
+    if (files != null) {
+      generations().sweep(all);
     }
   }
 
@@ -235,7 +268,8 @@ public final class Injector {
         entries.add(new ContainerReport.Entry(secret, "env", null, keys, v.substring(0, Math.min(12, v.length())), c.startedAt()));
       } else if (k.startsWith(Labels.FILE_PREFIX) && files != null) {
         String secret = k.substring(Labels.FILE_PREFIX.length());
-        var meta = files.meta(c.name(), secret);
+        var meta = c.mounts().stream().filter(m -> m.destination().equals(v)).findFirst()
+            .flatMap(m -> files.metaOfMount(m.source()));
         entries.add(new ContainerReport.Entry(secret, "file", v, meta.map(FileInjector.Meta::files).orElse(List.of()),
             meta.map(m -> m.version().substring(0, 12)).orElse(null), meta.map(FileInjector.Meta::injectedAt).orElse(null)));
       }

@@ -1,5 +1,6 @@
 package io.dso.inject;
 
+import io.dso.PrivatePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +41,12 @@ public final class SecretsDir {
 
   /**
    * Creates {@code dir} (mode 0700), mounting a tmpfs on it when it is not memory-backed and we are
-   * root; refuses anything else with an error that says what to do.
+   * root; refuses anything else with an error that says what to do: an existing directory that is a
+   * symbolic link, owned by another user or writable by group or others is refused as well.
    */
   public static Path prepare(Path dir, boolean root) {
     try {
-      Files.createDirectories(dir);
+      PrivatePaths.directory(dir, "secrets directory", "--secrets-dir");
       String type = filesystemType(dir);
       if (!MEMORY_FILESYSTEMS.contains(type) && root) {
         mountTmpfs(dir);

@@ -4,6 +4,7 @@ import io.dso.config.DsoConfig;
 import io.dso.config.LabelTargeting;
 import io.dso.config.SecretSpec;
 import io.dso.docker.ContainerSummary;
+import io.dso.LogText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,7 +63,7 @@ public final class TargetResolver {
         var spec = config.secret(name);
         if (spec.isEmpty()) {
           return new Resolution(null, "container " + c.name() + " label " + Labels.SECRETS + " names unknown secret '"
-              + name + "'; configured secrets: " + config.secrets().stream().map(SecretSpec::name).toList());
+              + LogText.echo(name) + "'; configured secrets: " + config.secrets().stream().map(SecretSpec::name).toList());
         }
         if (labelMayAsk(spec.get(), labels)) {
           wanted.add(spec.get());
@@ -84,7 +85,7 @@ public final class TargetResolver {
     }
     String strategy = labels.get(Labels.STRATEGY);
     if (strategy != null && !STRATEGIES.contains(strategy)) {
-      return new Resolution(null, "container " + c.name() + " label " + Labels.STRATEGY + "='" + strategy
+      return new Resolution(null, "container " + c.name() + " label " + Labels.STRATEGY + "='" + LogText.echo(strategy)
           + "' is not a strategy; use one of " + new java.util.TreeSet<>(STRATEGIES));
     }
     List<SecretSpec> ordered = new ArrayList<>();

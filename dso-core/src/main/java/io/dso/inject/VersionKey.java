@@ -1,17 +1,18 @@
 package io.dso.inject;
 
 import io.dso.DsoException;
+import io.dso.PrivatePaths;
 import io.dso.config.InjectSpec;
 import io.dso.config.SecretSpec;
 import io.dso.provider.SecretPayload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.LinkOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,21 +33,25 @@ public final class VersionKey {
     this.key = key.clone();
   }
 
-  /** Reads the key, creating it on first use; a key of the wrong size is an error, not replaced. */
+  /**
+   * Reads the key, creating it on first use (0600, complete or absent, never through a symbolic
+   * link); a key of the wrong size, a link, or a key others can read is an error, not replaced.
+   */
   public static VersionKey loadOrCreate(Path stateDir) {
     Path file = stateDir.resolve(FILE);
     try {
-      if (!Files.exists(file)) {
+      if (Files.isSymbolicLink(file)) {
+        throw new DsoException("HMAC key " + file + " is a symbolic link; the agent never follows one there:"
+            + " delete the link (a new key is then created and every managed container is re-injected once)");
+      }
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-          Files.write(file, fresh);
-        } catch (FileAlreadyExistsException raced) {
-          // another agent created it first: use theirs
-        }
+        // false: another agent created it first, and theirs is used
+        PrivatePaths.createOnce(file, fresh);
+        Arrays.fill(fresh, (byte) 0);
       }
-      byte[] key = Files.readAllBytes(file);
+      byte[] key = PrivatePaths.readPrivate(file, 64);
       if (key.length != 32) {
         throw new DsoException(
             "HMAC key " + file + " has " + key.length + " bytes, expected 32; restore it from a backup or"

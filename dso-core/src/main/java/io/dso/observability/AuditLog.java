@@ -8,62 +8,86 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The structured audit log: one JSON object per line, the eight contract keys always present and
- * in a fixed order, written through Jackson and flushed (and fsync'd for files) per record.
+ * in a fixed order. A single dedicated writer thread owns the output; {@link #record} returns once
+ * its line is written and flushed (fsync'd for files, once per batch), so an interrupted caller can
+ * neither lose its record nor close the log for everybody else.
  */
 public final class AuditLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final JsonFactory JSON = new ObjectMapper().getFactory();
 
   private final Clock clock;
   private final Redactor redactor;
-  private final OutputStream stdout;
-  private final FileChannel file;
+  private final AuditSink sink;
   private final CopyOnWriteArrayList<Consumer<Map<String, Object>>> listeners =
       new CopyOnWriteArrayList<>();
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private final Object lifecycle = new Object();
+  private boolean closed;
 
-  private AuditLog(Clock clock, Redactor redactor, OutputStream stdout, FileChannel file) {
+  /** One line on its way to the sink; {@code done} is counted down once it is durable (or failed). */
+  private static final class Pending {
+    final byte[] line;
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    volatile IOException error;
+
+    Pending(byte[] line) {
+      this.line = line;
+    }
+  }
+
+  private static final Pending END = new Pending(new byte[0]);
+
+  private AuditLog(Clock clock, Redactor redactor, AuditSink sink) {
     this.clock = clock;
     this.redactor = redactor;
-    this.stdout = stdout;
-    this.file = file;
+    this.sink = sink;
+    // A platform thread nobody else holds: it is never interrupted, so the file stays open.
+    this.writer = Thread.ofPlatform().name("audit-writer").daemon(true).start(this::writeLoop);
   }
 
   /** Audit records on standard output, for journald and Docker logging drivers. */
   public static AuditLog toStream(OutputStream out, Clock clock, Redactor redactor) {
-    return new AuditLog(clock, redactor, out, null);
+    return new AuditLog(clock, redactor, AuditSink.stream(out));
   }
 
-  /** Audit records appended to a file created with mode 0600. */
+  /**
+   * Audit records appended to a file, created with mode 0600 in one step; a symbolic link at
+   * {@code path} is refused (the log could otherwise be pointed at any file the agent may write).
+   */
   public static AuditLog toFile(Path path, Clock clock, Redactor redactor) {
     try {
       Path parent = path.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      if (!Files.exists(path)) {
-        Files.createFile(
-            path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        // an existing log may have been created with a laxer umask: audit records are for its owner only
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      if (Files.isSymbolicLink(path)) {
+        throw new io.dso.DsoException("cannot open audit log " + path + ": it is a symbolic link; the agent refuses to"
+            + " follow one (point --audit-log at a regular file)");
       }
-      FileChannel channel =
-          FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new AuditLog(clock, redactor, null, channel);
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new io.dso.DsoException("cannot open audit log " + path + ": it is not a regular file; point --audit-log"
+            + " at a file or omit it to log to stdout");
+      }
+      return new AuditLog(clock, redactor, AuditSink.file(path));
     } catch (IOException e) {
       throw new io.dso.DsoException(
           "cannot open audit log "
@@ -80,6 +104,10 @@ public final class AuditLog implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /**
+   * Writes one record and returns when it is durable. Interrupts of the caller are not honoured
+   * while waiting (they are kept for the caller): the record must not be dropped half-way.
+   */
   public void record(AuditEvent event) {
     String timestamp =
         DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -93,25 +121,69 @@ public final class AuditLog implements AutoCloseable {
     fields.put("container_id", event.containerId());
     fields.put("status", event.status());
     event.extras().forEach((k, v) -> fields.putIfAbsent(k, v instanceof String s ? redactor.redact(s) : v));
-    byte[] line = encode(fields);
-    synchronized (this) {
-      try {
-        if (file != null) {
-          ByteBuffer buffer = ByteBuffer.wrap(line);
-          while (buffer.hasRemaining()) {
-            file.write(buffer);
-          }
-          file.force(false);
-        } else {
-          stdout.write(line);
-          stdout.flush();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("audit log write failed: " + e.getMessage(), e);
+    Pending p = new Pending(encode(fields));
+    synchronized (lifecycle) {
+      if (closed) {
+        // Only a component that outlived the agent's shutdown order gets here.
+        LOG.error("audit log already closed: dropped a '{}' record", event.event());
+        return;
       }
+      queue.add(p);
+    }
+    awaitUninterruptibly(p);
+    if (p.error != null) {
+      throw new UncheckedIOException("audit log write failed: " + p.error.getMessage(), p.error);
     }
     Map<String, Object> view = java.util.Collections.unmodifiableMap(fields);
     listeners.forEach(l -> l.accept(view));
+  }
+
+  private static void awaitUninterruptibly(Pending p) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        p.done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Takes what is queued, writes it, makes it durable once, then releases the callers. */
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    boolean end = false;
+    while (!end) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue; // nobody is meant to interrupt this thread; the queue decides when it ends
+      }
+      queue.drainTo(batch);
+      IOException error = null;
+      try {
+        for (Pending p : batch) {
+          if (p == END) {
+            end = true;
+          } else {
+            sink.write(p.line);
+          }
+        }
+        sink.flush();
+      } catch (IOException e) {
+        error = e;
+        LOG.error("audit log write failed: {}", e.getMessage());
+      }
+      for (Pending p : batch) {
+        p.error = error;
+        p.done.countDown();
+      }
+      batch.clear();
+    }
   }
 
   private static byte[] encode(Map<String, Object> fields) {
@@ -138,14 +210,29 @@ public final class AuditLog implements AutoCloseable {
     return out.toByteArray();
   }
 
+  /** Writes what is queued, then closes the output; later records are refused (and logged). */
   @Override
-  public synchronized void close() {
-    try {
-      if (file != null) {
-        file.close();
-      } else {
-        stdout.flush();
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
       }
+      closed = true;
+      queue.add(END);
+    }
+    boolean interrupted = false;
+    while (writer.isAlive()) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      sink.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * Every metric the agent exposes, in its own registry (no JVM noise). The five seed metrics keep
- * the seed's exact names and types; every labelled series is created at 0 when the agent starts.
+ * Every metric the agent exposes, in its own registry (no JVM noise). The five core metrics keep
+ * their documented names and types (dashboards and alerts depend on them); every labelled series is created at 0 when the agent starts.
  */
 public final class DsoMetrics {
   /** Strategies pre-created at 0 so that rotation queries have series before the first rotation. */

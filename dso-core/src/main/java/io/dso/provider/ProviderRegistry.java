@@ -2,6 +2,7 @@ package io.dso.provider;
 
 import io.dso.config.DsoConfig;
 import io.dso.config.ProviderSpec;
+import io.dso.LogText;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -40,10 +41,13 @@ public final class ProviderRegistry implements AutoCloseable {
         raw = catalog.factory(spec.type())
             .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock));
       } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+        // A plugin's message is foreign text: escaped and capped here, as the log layout and the
+        // audit path redact it (this reason is the error of every fetch from this provider).
         // LinkageError: a plugin missing one of its jars fails here, not at discovery; it must not stop the agent.
         String reason = "provider '" + spec.name() + "' (type " + spec.type() + ", " + catalog.origin(spec.type())
-            + ") could not be created: " + (e instanceof RuntimeException ? e.getMessage() : e.toString());
-        LOG.error(reason);
+            + ") could not be created: "
+            + LogText.line(String.valueOf(e instanceof RuntimeException ? e.getMessage() : e.toString()));
+        LOG.error("{}", reason);
         raw = ref -> {
           throw new ProviderException(spec.name(), ref.name(), false, reason);
         };

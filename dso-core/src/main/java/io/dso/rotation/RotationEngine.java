@@ -6,6 +6,7 @@ import io.dso.docker.ContainerDetails;
 import io.dso.docker.ContainerEvent;
 import io.dso.docker.ContainerSummary;
 import io.dso.docker.DockerEngine;
+import io.dso.docker.DockerOperationException;
 import io.dso.inject.InjectionPlan;
 import io.dso.inject.Injector;
 import io.dso.inject.Labels;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,17 +50,11 @@ public final class RotationEngine {
   private final AuditLog audit;
   private final Redactor redactor;
   private final ExecutorService executor;
-  private final Semaphore parallel;
-  private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final RotationScheduler scheduler;
+  private final StopSignal stop = new StopSignal();
   /** Per container, the labels (secret versions) of the last rotation that failed: not retried on mere container events. */
   private final Map<String, Map<String, String>> failedTo = new ConcurrentHashMap<>();
   private final Map<String, Integer> retries = new ConcurrentHashMap<>();
-
-  /** Per-container state: whether a rotation runs and whether another was asked for meanwhile. */
-  private static final class Slot {
-    boolean running;
-    Reason pending;
-  }
 
   public RotationEngine(
       DsoConfig config, DockerEngine docker, Injector injector, RotationJournal journal, DsoMetrics metrics,
@@ -69,17 +63,33 @@ public final class RotationEngine {
     this.injector = injector;
     this.journal = journal;
     this.recovery = new RotationRecovery(docker, journal, injector::isTarget);
-    this.strategies = new Strategies(config, docker, audit);
+    this.strategies = new Strategies(config, docker, audit, stop);
     this.metrics = metrics;
     this.audit = audit;
     this.redactor = redactor;
     this.executor = executor;
-    this.parallel = new Semaphore(config.agent().rotation().maxParallel());
+    this.scheduler = new RotationScheduler(config.agent().rotation().maxParallel(), executor, (name, reason) -> {
+      try {
+        rotate(name, reason);
+      } catch (RuntimeException e) {
+        LOG.error("container {}: {}", name, redactor.redact(String.valueOf(e.getMessage())));
+      }
+    });
+    journal.pauseUntil(stop);
   }
 
-  /** Recovers interrupted rotations, then brings every target up to date; returns when all are done. */
+  /**
+   * Recovers interrupted rotations of containers that no rotation holds right now (all of them at
+   * start; after a Docker reconnect a rotation in flight finishes or rolls back by itself), then
+   * brings every target up to date; returns when all are done.
+   */
   public void reconcileAll() {
-    recovery.recover();
+    java.util.Set<String> held = new java.util.HashSet<>();
+    try {
+      recovery.recover(name -> held.contains(name) || (scheduler.tryHold(name) && held.add(name)));
+    } finally {
+      held.forEach(scheduler::release);
+    }
     List<ContainerSummary> all = docker.list(true);
     injector.sweep(all);
     awaitAll(requestTargets(all, s -> true, Reason.CONTAINER));
@@ -111,13 +121,26 @@ public final class RotationEngine {
 
   /** Drops per-container state of a removed container, so that name churn does not grow memory. */
   private void forget(String name) {
-    failedTo.remove(name);
-    retries.remove(name);
-    slots.computeIfPresent(name, (n, slot) -> {
-      synchronized (slot) {
-        return slot.running ? slot : null;
-      }
-    });
+    if (!scheduler.busy(name)) {
+      failedTo.remove(name);
+      retries.remove(name);
+    }
+    scheduler.forget(name);
+  }
+
+  /**
+   * Stops the engine: no rotation starts any more; those in progress may finish for {@code drain},
+   * then their health gates give up and they roll back, for at most {@code rollback} more. True when
+   * none is left; a rollback that could not finish keeps its journal entry for the next start.
+   */
+  public boolean shutdown(Duration drain, Duration rollback) {
+    try {
+      return scheduler.stop(drain, stop::fire, rollback);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop.fire();
+      return false;
+    }
   }
 
   /** Keeps dso_managed_containers true between full reconciles, as containers come and go. */
@@ -144,64 +167,17 @@ public final class RotationEngine {
     return work;
   }
 
-  /** CHANGE > RETRY > CONTAINER: a container event must not mask a change or a due retry. */
-  private static boolean outranks(Reason a, Reason b) {
-    return rank(a) > rank(b);
-  }
-
-  private static int rank(Reason r) {
-    return switch (r) {
-      case CHANGE -> 2;
-      case RETRY -> 1;
-      case CONTAINER -> 0;
-    };
-  }
-
   /** Asks for a rotation of {@code name}; returns a future that ends when this request is served. */
   public java.util.concurrent.Future<?> request(String name, Reason reason) {
-    Slot slot = slots.computeIfAbsent(name, n -> new Slot());
-    synchronized (slot) {
-      if (slot.running) {
-        // Coalesce: one follow-up, for the strongest reason asked.
-        slot.pending = slot.pending == null || outranks(reason, slot.pending) ? reason : slot.pending;
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-      }
-      slot.running = true;
-    }
-    return executor.submit(() -> drain(name, slot, reason));
-  }
-
-  private void drain(String name, Slot slot, Reason first) {
-    Reason reason = first;
-    while (true) {
-      try {
-        parallel.acquire();
-        try {
-          rotate(name, reason);
-        } finally {
-          parallel.release();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        synchronized (slot) {
-          slot.running = false;
-        }
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("container {}: {}", name, redactor.redact(String.valueOf(e.getMessage())));
-      }
-      synchronized (slot) {
-        if (slot.pending == null) {
-          slot.running = false;
-          return;
-        }
-        reason = slot.pending;
-        slot.pending = null;
-      }
-    }
+    return scheduler.request(name, reason);
   }
 
   private void rotate(String name, Reason reason) {
+    if (journal.has(name)) {
+      // A rotation of this container was cut short earlier (Docker went away, or the agent stopped
+      // mid-rollback): put it back in order first, while this rotation holds the container.
+      recovery.recover(name::equals);
+    }
     Optional<InjectionPlan> found = injector.plan(name);
     if (found.isEmpty() || found.get().upToDate()) {
       return;
@@ -224,9 +200,14 @@ public final class RotationEngine {
         // Values that were never in the container can only arrive in a new one.
         strategy = strategies.replacing(c, plan);
       } else {
+        injector.writeInPlace(plan);
         notDelivered(plan, strategy, reason);
         return;
       }
+    }
+    // A replacing strategy gives the clone a new file generation and leaves the old one's files alone.
+    if (strategy.replacesContainer() ? !injector.prepareGeneration(plan) : !injector.writeInPlace(plan)) {
+      return;
     }
     if (!plan.needsNewContainer() && strategy.name().equals("none")) {
       if (reason == Reason.CHANGE) {
@@ -238,7 +219,7 @@ public final class RotationEngine {
     try {
       String servingId = strategy.rotate(c, plan.change(), journal);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      for (SecretSpec s : plan.needNewContainer()) {
+      for (SecretSpec s : strategy.replacesContainer() ? plan.changed() : plan.needNewContainer()) {
         injector.injected(servingId, s, strategy.name());
       }
       if (!plan.firstInjectionOnly()) {
@@ -250,22 +231,38 @@ public final class RotationEngine {
     } catch (RotationFailedException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       String reasonText = redactor.redact(e.reason());
-      failedTo.put(name, wanted);
-      LOG.warn("{}", redactor.redact(e.getMessage()));
+      // A Docker outage or the agent stopping says nothing about the new version: never a verdict.
+      boolean outage = DockerOperationException.unreachable(e) || (!e.aborted() && !docker.ping());
+      boolean verdict = !outage && !e.aborted();
+      if (verdict) {
+        failedTo.put(name, wanted);
+      }
+      LOG.warn("{}{}", redactor.redact(e.getMessage()),
+          outage ? " (the Docker Engine did not answer: retried once it does)" : "");
       if (strategy.replacesContainer()) {
         metrics.rolledBack(strategy.name());
         audit.record(AuditEvent.audit("rotation_rollback", first(plan).provider(), first(plan).name(), e.rolledBack() ? "success" : "failed")
             .withContainer(c.id())
             .withExtra("strategy", strategy.name())
             .withExtra("step", e.step())
+            .withExtra("cause", outage ? "docker_unreachable" : e.aborted() ? "agent_stopping" : "rotation")
             .withExtra("error", reasonText));
       }
-      for (SecretSpec s : plan.needNewContainer()) {
+      for (SecretSpec s : strategy.replacesContainer() ? plan.changed() : plan.needNewContainer()) {
         injector.failed(c.id(), s, e.getMessage());
       }
       record(plan, strategy, c.id(), false, took, reasonText);
-      if (e.retryable()) {
+      if (scheduler.stopping()) {
+        return;
+      }
+      if (outage) {
+        retryWhenDockerAnswers(name);
+      } else if (e.retryable()) {
         scheduleRetry(name);
+      }
+    } finally {
+      if (strategy.replacesContainer()) {
+        injector.settleGenerations(plan);
       }
     }
   }
@@ -288,6 +285,26 @@ public final class RotationEngine {
       try {
         Thread.sleep(wait);
         request(name, Reason.RETRY);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /**
+   * After a Docker outage: once the daemon answers again (checked every second for up to 10
+   * minutes), the container is looked at again; its journal entry, if any, is recovered first.
+   */
+  private void retryWhenDockerAnswers(String name) {
+    executor.submit(() -> {
+      try {
+        for (int i = 0; i < 600 && !scheduler.stopping(); i++) {
+          Thread.sleep(1_000);
+          if (docker.ping()) {
+            request(name, Reason.RETRY);
+            return;
+          }
+        }
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
       }

@@ -29,6 +29,11 @@ public final class RotationFailedException extends DsoException {
     this.retryable = retryable;
   }
 
+  /** Cut short because the agent stops, not because anything failed. */
+  public boolean aborted() {
+    return getCause() instanceof StopSignal.Aborted || getCause() instanceof InterruptedException;
+  }
+
   public boolean retryable() {
     return retryable;
   }

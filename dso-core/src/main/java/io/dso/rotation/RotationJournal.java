@@ -2,8 +2,9 @@ package io.dso.rotation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.DsoException;
+import io.dso.PrivatePaths;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +35,18 @@ public final class RotationJournal {
   private final Path dir;
   /** {@code strategy:step} after which the process halts: a seam for crash tests, empty in production. */
   private final String crashAfter;
+  /** {@code strategy:step} after which the rotation waits until the agent's stop deadline: a seam for stop tests. */
+  private final String pauseAfter;
+  private volatile StopSignal stop = new StopSignal();
 
   public RotationJournal(Path stateDir, String crashAfter) {
+    this(stateDir, crashAfter, null);
+  }
+
+  public RotationJournal(Path stateDir, String crashAfter, String pauseAfter) {
     this.dir = stateDir.resolve("rotations");
     this.crashAfter = crashAfter == null ? "" : crashAfter;
+    this.pauseAfter = pauseAfter == null ? "" : pauseAfter;
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -47,6 +55,19 @@ public final class RotationJournal {
     if (!this.crashAfter.isEmpty()) {
       LOG.warn("fault injection active: the agent halts after rotation step {}", this.crashAfter);
     }
+    if (!this.pauseAfter.isEmpty()) {
+      LOG.warn("fault injection active: rotations pause after step {} until the agent's stop deadline", this.pauseAfter);
+    }
+  }
+
+  /** The signal that ends a fault-injection pause (the engine's stop deadline). */
+  void pauseUntil(StopSignal signal) {
+    this.stop = signal;
+  }
+
+  /** Whether a rotation of {@code container} was left unfinished (an entry is on disk). */
+  public boolean has(String container) {
+    return Files.exists(file(container));
   }
 
   public Entry begin(String container, String strategy, String oldId, String startedAt) {
@@ -62,6 +83,9 @@ public final class RotationJournal {
     if (crashAfter.equals(e.strategy() + ":" + step)) {
       LOG.warn("fault injection: halting after {}:{}", e.strategy(), step);
       Runtime.getRuntime().halt(137);
+    }
+    if (pauseAfter.equals(e.strategy() + ":" + step)) {
+      pause(e.strategy() + ":" + step);
     }
     return next;
   }
@@ -91,19 +115,38 @@ public final class RotationJournal {
     return out;
   }
 
+  private void pause(String at) {
+    LOG.warn("fault injection: pausing after {} until the stop deadline (at most 10 min)", at);
+    try {
+      stop.sleep(java.time.Duration.ofMinutes(10));
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.warn("fault injection: pause after {} over", at);
+  }
+
   private Path file(String container) {
     return dir.resolve(container + ".json");
   }
 
+  /**
+   * Write-temp, fsync, atomic rename, fsync of the directory. The file is written through a
+   * FileOutputStream, which an interrupt cannot close; the directory sync runs with the interrupt
+   * flag set aside, so that a stopping agent still records where its rotations are.
+   */
   private void write(Entry e) {
     Path target = file(e.container());
     Path tmp = dir.resolve("." + e.container() + ".tmp");
+    boolean interrupted = Thread.interrupted();
     try {
       byte[] bytes = JSON.writeValueAsBytes(e);
-      try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING))) {
-        ch.write(ByteBuffer.wrap(bytes));
-        ch.force(true);
+      // A leftover of a crash (or anything planted there) is removed, never written through; the file is
+      // created 0600 in one step, then written through a stream an interrupt cannot close.
+      Files.deleteIfExists(tmp);
+      PrivatePaths.createNew(tmp).close();
+      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+        out.write(bytes);
+        out.getFD().sync();
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -112,6 +155,10 @@ public final class RotationJournal {
     } catch (IOException ex) {
       throw new DsoException("cannot write rotation journal " + target + ": " + ex.getMessage()
           + "; check free space and permissions of --state-dir", ex);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

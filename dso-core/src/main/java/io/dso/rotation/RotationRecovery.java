@@ -42,14 +42,25 @@ public final class RotationRecovery {
     this.ours = ours;
   }
 
-  /** Returns a line per action taken, for logs and tests. */
+  /** Recovers every container; returns a line per action taken, for logs and tests. */
   public List<String> recover() {
+    return recover(name -> true);
+  }
+
+  /**
+   * Recovers only containers (by base name) that {@code mayTouch} allows: the caller holds those, so
+   * no rotation in flight has its {@code _dso_new} removed under it.
+   */
+  public List<String> recover(java.util.function.Predicate<String> mayTouch) {
     List<String> done = new ArrayList<>();
     for (RotationJournal.Entry e : journal.pending()) {
+      if (!mayTouch.test(e.container())) {
+        continue;
+      }
       done.add(e.container() + ": " + fromJournal(e));
       journal.finish(e);
     }
-    done.addAll(fromNames(docker.list(true)));
+    done.addAll(fromNames(docker.list(true), mayTouch));
     done.forEach(d -> LOG.info("recovery: {}", d));
     return done;
   }
@@ -94,6 +105,10 @@ public final class RotationRecovery {
 
   /** Leftovers without a journal: a clone that never got the name goes; an orphaned old one gets it back. */
   List<String> fromNames(List<ContainerSummary> all) {
+    return fromNames(all, name -> true);
+  }
+
+  private List<String> fromNames(List<ContainerSummary> all, java.util.function.Predicate<String> mayTouch) {
     Map<String, ContainerSummary> byName = new HashMap<>();
     all.forEach(c -> byName.put(c.name(), c));
     List<String> done = new ArrayList<>();
@@ -106,7 +121,7 @@ public final class RotationRecovery {
         continue;
       }
       String base = n.substring(0, n.length() - Labels.NEW_SUFFIX.length());
-      if (!ours.test(new ContainerSummary(c.id(), base, c.image(), c.labels(), "running"))) {
+      if (!mayTouch.test(base) || !ours.test(new ContainerSummary(c.id(), base, c.image(), c.labels(), "running"))) {
         continue;
       }
       ContainerSummary current = byName.get(base);

@@ -69,15 +69,7 @@ public final class Poller implements AutoCloseable {
     boolean first = true;
     while (!stopped) {
       try {
-        SecretSync.Result r = limiter.run(spec.provider(), () -> sync.refresh(spec, AuditEvent.SYSTEM));
-        if (!first && r.ok()) {
-          // A failed fetch says nothing about activity, so it leaves the interval as it is.
-          if (r.update().changed()) {
-            interval.changed();
-          } else {
-            interval.unchanged();
-          }
-        }
+        pollOnce(spec, interval, first);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -93,6 +85,22 @@ public final class Poller implements AutoCloseable {
         Thread.sleep(interval.nextWait());
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  /**
+   * One refresh, in its own frame: the result holds the payload, and a local of the loop would keep
+   * it reachable through the whole sleep (with {@code agent.cache: false} no value may outlive its use).
+   */
+  private void pollOnce(SecretSpec spec, AdaptiveInterval interval, boolean first) throws InterruptedException {
+    SecretSync.Result r = limiter.run(spec.provider(), () -> sync.refresh(spec, AuditEvent.SYSTEM));
+    if (!first && r.ok()) {
+      // A failed fetch says nothing about activity, so it leaves the interval as it is.
+      if (r.update().changed()) {
+        interval.changed();
+      } else {
+        interval.unchanged();
       }
     }
   }

@@ -53,16 +53,17 @@ class ValidConfigTest {
         Map.entry("app-local", local("app-local", "../quickstart/secrets.json", 13)),
         Map.entry("host-env", new ProviderSpec("host-env", "env", Map.of("prefix", "APP_"), RetrySettings.DEFAULT,
             Duration.ofSeconds(10), 22)));
-    assertThat(config.agent()).isEqualTo(new AgentSettings(true, Duration.ofMinutes(5),
+    assertThat(config.agent()).isEqualTo(new AgentSettings(true, LabelTargeting.OPEN, Duration.ofMinutes(5),
         new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)), new WebhookSettings(false, null),
-        new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10)));
-    assertThat(config.defaults()).isEqualTo(new Defaults(InjectSpec.ENV, false, "auto"));
+        new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10),
+        Duration.ofSeconds(30)));
+    assertThat(config.defaults()).isEqualTo(new Defaults(InjectSpec.ENV, false, null));
     assertThat(config.secrets()).containsExactly(
         new SecretSpec("demo/db-credentials", "app-local", InjectSpec.ENV, true, null, new ReloadStrategy("signal", "SIGHUP"),
             new Targets(List.of("api"), Map.of("app", "api")),
-            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 52),
+            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 53),
         new SecretSpec("demo/api-key", "app-local", new InjectSpec(InjectMode.FILE, "/run/secrets/api", 1000, 1000, FileFormat.FILES),
-            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 66));
+            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 67));
     assertThat(config.secrets().get(0).mappings().keySet()).containsExactly("DB_USER", "DB_PASSWORD");
   }
 
@@ -118,6 +119,23 @@ class ValidConfigTest {
     assertThat(config.secrets()).containsExactly(new SecretSpec("myapp/db", "vault",
         new InjectSpec(InjectMode.FILE, "/run/secrets/db", null, null, FileFormat.JSON), true, "signal",
         new ReloadStrategy("signal", "SIGHUP"), Targets.NONE, Map.of(), 13));
+  }
+
+  @Test
+  void shutdownTimeoutIsReadAndDefaultsToThirtySeconds() {
+    String yaml = """
+        provider: env
+        agent:
+          shutdown_timeout: 7s
+        secrets:
+          - name: a
+        """;
+    DsoConfig set = new ConfigLoader(Map.of(), new StubProviderTypes()).parse(yaml, Path.of("dso.yaml"));
+    DsoConfig unset = new ConfigLoader(Map.of(), new StubProviderTypes())
+        .parse(yaml.replace("agent:\n  shutdown_timeout: 7s\n", ""), Path.of("dso.yaml"));
+
+    assertThat(set.agent().shutdownTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(unset.agent().shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Link;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
+import io.dso.testing.RigResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +102,75 @@ class DockerJavaEngineTest {
     assertThat(rig.exec(clone, "sh", "-c", "echo $DSO_CANARY; cat /run/secrets/token; cat /data/kept.txt"))
         .isEqualTo(canary + "\n" + canary + "\nkept\n");
     assertThat(rig.exec(clone, "sh", "-c", "touch /run/secrets/x 2>&1 || echo read-only")).contains("read-only");
+  }
+
+  @Test
+  void cloneTakesOverAnonymousVolumesAndJoinsEveryNetworkWithAliasesFixedAddressesLinksAndMac() throws Exception {
+    RigResources res = new RigResources(rig.cli());
+    try {
+      RigResources.Network front = res.internalNetwork(rig.name("front"));
+      RigResources.Network back = res.internalNetwork(rig.name("back"));
+      String image = RigResources.volumeImage(rig.cli());
+      String peer = rig.name("peer");
+      rig.create(peer, RigContainers.BUSYBOX, cmd -> cmd.withCmd("sleep", "3600")
+          .withHostConfig(HostConfig.newHostConfig().withNetworkMode(front.name()).withInit(true)));
+      engine.start(peer);
+      String source = rig.name("vsrc");
+      String clone = rig.name("vsrc_dso_new");
+      // httpd on every address, so that the clone's reachability on the second network can be checked
+      rig.create(source, image, cmd -> cmd
+          .withCmd("sh", "-c", "mkdir -p /www; echo up >/www/index.html; exec httpd -f -p 8081 -h /www")
+          .withMacAddress("02:42:0a:00:00:99")
+          .withAliases("web")
+          .withIpv4Address(front.ip(10))
+          .withHostConfig(HostConfig.newHostConfig().withNetworkMode(front.name()).withInit(true)
+              .withLinks(new Link(peer, "pp"))));
+      rig.cli().ok("network", "connect", "--alias", "api", "--ip", back.ip(20), back.name(), source);
+      engine.start(source);
+      rig.exec(source, "sh", "-c", "echo precious >/data/kept.txt");
+      JsonNode before = rig.cli().inspect(source);
+      String volume = before.path("Mounts").get(0).path("Name").asText();
+      assertThat(before.path("Mounts").get(0).path("Destination").asText()).isEqualTo("/data");
+
+      engine.createClone(source, clone, ContainerChange.NONE);
+      JsonNode c = rig.cli().inspect(clone);
+      assertThat(c.path("Mounts")).singleElement().satisfies(m -> {
+        assertThat(m.path("Name").asText()).isEqualTo(volume);
+        assertThat(m.path("Destination").asText()).isEqualTo("/data");
+        assertThat(m.path("RW").asBoolean()).isTrue();
+      });
+      assertThat(c.path("Config").path("MacAddress").asText()).isEqualTo("02:42:0a:00:00:99");
+      JsonNode nets = c.path("NetworkSettings").path("Networks");
+      assertThat(nets.properties()).extracting(java.util.Map.Entry::getKey).containsExactlyInAnyOrder(front.name(), back.name());
+      assertThat(nets.path(front.name()).path("Aliases").toString()).contains("\"web\"");
+      assertThat(nets.path(front.name()).path("IPAMConfig").path("IPv4Address").asText()).isEqualTo(front.ip(10));
+      assertThat(nets.path(front.name()).path("Links").toString()).contains(peer + ":pp");
+      assertThat(nets.path(back.name()).path("Aliases").toString()).contains("\"api\"").doesNotContain(engine.inspect(source).orElseThrow().shortId());
+      assertThat(nets.path(back.name()).path("IPAMConfig").path("IPv4Address").asText()).isEqualTo(back.ip(20));
+      assertThat(engine.inspect(clone).orElseThrow().fixedAddresses())
+          .containsExactly(front.name() + "=" + front.ip(10), back.name() + "=" + back.ip(20), "mac=02:42:0a:00:00:99");
+
+      // the hand-over of a fixed address: the source stops (and goes, without its volume), then the clone starts
+      engine.stop(source, Duration.ofSeconds(2));
+      engine.remove(source, true);
+      assertThat(rig.cli().run("volume", "inspect", volume).ok()).as("volume %s survives its first container", volume).isTrue();
+      engine.start(clone);
+      assertThat(rig.exec(clone, "cat", "/data/kept.txt")).isEqualTo("precious\n");
+      JsonNode running = rig.cli().inspect(clone).path("NetworkSettings").path("Networks");
+      assertThat(running.path(front.name()).path("IPAddress").asText()).isEqualTo(front.ip(10));
+      assertThat(running.path(back.name()).path("IPAddress").asText()).isEqualTo(back.ip(20));
+      assertThat(running.path(front.name()).path("MacAddress").asText()).isEqualTo("02:42:0a:00:00:99");
+      String probe = rig.name("probe");
+      rig.create(probe, RigContainers.BUSYBOX, cmd -> cmd.withCmd("sleep", "3600")
+          .withHostConfig(HostConfig.newHostConfig().withNetworkMode(back.name()).withInit(true)));
+      engine.start(probe);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertThat(rig.exec(probe, "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 " + back.ip(20) + " 8081"))
+              .startsWith("HTTP/1.1 200").endsWith("\nup\n"));
+    } finally {
+      rig.removeAll(); // networks in use cannot be removed
+      res.close();
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.HostConfig;
 import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
+import io.dso.testing.RigResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,16 +66,24 @@ final class RigContainers implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    // by the engine, not DockerCli.close: this also removes the containers' anonymous volumes
-    for (String n : docker.names()) {
-      try {
-        engine.remove(n, true);
-      } catch (RuntimeException e) {
-        // keep removing the others; a leftover shows up in the next rig's "down"
+  /** The docker CLI these containers are named and removed with. */
+  DockerCli cli() {
+    return docker;
+  }
+
+  /** Removes every container named so far with the volumes they mount (the engine never removes volumes). */
+  void removeAll() {
+    try (RigResources volumes = new RigResources(docker)) {
+      for (String n : docker.names()) {
+        volumes.trackVolumesOf(n);
+        docker.run("rm", "-fv", n);
       }
     }
+  }
+
+  @Override
+  public void close() {
+    removeAll();
     engine.close();
   }
 }

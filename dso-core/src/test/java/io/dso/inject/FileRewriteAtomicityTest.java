@@ -64,8 +64,9 @@ class FileRewriteAtomicityTest {
       assertThat(SecretsDir.filesystemType(root)).isEqualTo("tmpfs");
       FileInjector files = new FileInjector(root);
       var spec = InjectFixtures.file("app/s", "/run/secrets/s", FileFormat.FILES, Map.of());
-      files.write(name, spec, payload(0), "v0", Instant.now());
-      Path data = files.dataDir(name, "app/s");
+      String generation = FileInjector.newGeneration();
+      files.write(name, generation, spec, payload(0), "v0", Instant.now());
+      Path data = files.dataDir(name, generation, "app/s");
 
       docker(host, "run", "-d", "--name", name, "--network", "none", "--init",
           "-v", data + ":/run/secrets/s:ro", "dso-test/busybox:1", "sh", "-c", READER);
@@ -73,7 +74,7 @@ class FileRewriteAtomicityTest {
 
       long t0 = System.nanoTime();
       for (int i = 1; i <= REWRITES; i++) {
-        files.write(name, spec, payload(i), "v" + i, Instant.now());
+        files.write(name, generation, spec, payload(i), "v" + i, Instant.now());
         Thread.sleep(5); // spread the rewrites over about a second of reads
       }
       long writeMs = (System.nanoTime() - t0) / 1_000_000;

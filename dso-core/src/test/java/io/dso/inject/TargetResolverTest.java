@@ -70,7 +70,7 @@ class TargetResolverTest {
   private static TargetResolver restricted(SecretSpec... secrets) {
     AgentSettings d = AgentSettings.DEFAULT;
     AgentSettings agent = new AgentSettings(d.cache(), io.dso.config.LabelTargeting.RESTRICTED, d.refreshInterval(), d.watch(),
-        d.webhook(), d.rotation(), d.restartGracePeriod());
+        d.webhook(), d.rotation(), d.restartGracePeriod(), d.shutdownTimeout());
     return new TargetResolver(new DsoConfig(Path.of("/x/dso.yaml"), Map.of(), agent, Defaults.DEFAULT, List.of(secrets)));
   }
 

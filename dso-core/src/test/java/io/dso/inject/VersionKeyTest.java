@@ -43,8 +43,43 @@ class VersionKeyTest {
   @Test
   void aCorruptKeyIsAnErrorNotSilentlyReplaced() throws Exception {
     Files.write(state.resolve("hmac.key"), new byte[5]);
+    Files.setPosixFilePermissions(state.resolve("hmac.key"), PosixFilePermissions.fromString("rw-------"));
     assertThatThrownBy(() -> VersionKey.loadOrCreate(state))
         .isInstanceOf(DsoException.class)
         .hasMessageContaining("has 5 bytes, expected 32");
+  }
+
+  @Test
+  void aSymbolicLinkInPlaceOfTheKeyIsRefusedNotFollowed() throws Exception {
+    Path elsewhere = state.resolve("elsewhere");
+    Files.createSymbolicLink(state.resolve("hmac.key"), elsewhere);
+
+    assertThatThrownBy(() -> VersionKey.loadOrCreate(state))
+        .isInstanceOf(DsoException.class)
+        .hasMessageContaining("is a symbolic link");
+    assertThat(Files.exists(elsewhere)).isFalse();
+  }
+
+  @Test
+  void aKeyOthersCanReadIsRefused() throws Exception {
+    VersionKey.loadOrCreate(state);
+    Files.setPosixFilePermissions(state.resolve("hmac.key"), PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> VersionKey.loadOrCreate(state))
+        .isInstanceOf(DsoException.class)
+        .hasMessageContaining("chmod 600 " + state.resolve("hmac.key"));
+  }
+
+  @Test
+  void creationLeavesNoTemporaryFileAndNeverReplacesAKey() throws Exception {
+    byte[] theirs = new byte[32];
+    theirs[0] = 7;
+    assertThat(io.dso.PrivatePaths.createOnce(state.resolve("hmac.key"), theirs)).isTrue();
+    assertThat(io.dso.PrivatePaths.createOnce(state.resolve("hmac.key"), new byte[32])).isFalse();
+
+    assertThat(Files.readAllBytes(state.resolve("hmac.key"))).isEqualTo(theirs);
+    try (var files = Files.list(state)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("hmac.key");
+    }
   }
 }

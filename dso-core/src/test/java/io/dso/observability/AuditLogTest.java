@@ -237,4 +237,82 @@ class AuditLogTest {
 
     assertThat(e.getMessage()).contains(file.toString(), "--audit-log");
   }
+
+  @Test
+  void writersInterruptedMidRecordNeitherLoseTheirRecordNorCloseTheLogForOthers() throws Exception {
+    Path file = dir.resolve("audit.log");
+    int threads = 16;
+    int each = 50;
+    try (AuditLog log = AuditLog.toFile(file, CLOCK, redactor)) {
+      List<Thread> writers = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger keptFlag = new java.util.concurrent.atomic.AtomicInteger();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        writers.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < each; i++) {
+            try {
+              log.record(AuditEvent.audit("secret_fetch", "p" + thread, "s" + i, "success").withExtra("pad", "x".repeat(300)));
+            } catch (RuntimeException e) {
+              failures.incrementAndGet();
+            }
+            if (Thread.interrupted()) {
+              keptFlag.incrementAndGet(); // the interrupt was kept for the caller, not swallowed
+            }
+          }
+        }));
+      }
+      // interrupt every writer repeatedly while they write
+      for (int round = 0; round < 200 && writers.stream().anyMatch(Thread::isAlive); round++) {
+        writers.forEach(Thread::interrupt);
+        Thread.sleep(1);
+      }
+      for (Thread w : writers) {
+        w.join(30_000);
+        assertThat(w.isAlive()).isFalse();
+      }
+      assertThat(failures).hasValue(0);
+      assertThat(keptFlag.get()).isPositive();
+      log.record(AuditEvent.audit("agent_stop", null, null, "success"));
+    }
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(threads * each + 1);
+    lines.forEach(l -> assertThat(keys(parse(l))).startsWith(CONTRACT_KEYS.toArray(String[]::new)));
+    assertThat(parse(lines.getLast()).get("event").asText()).isEqualTo("agent_stop");
+  }
+
+  @Test
+  void aRecordAfterCloseIsRefusedWithoutBreakingTheFile() throws IOException {
+    Path file = dir.resolve("audit.log");
+    AuditLog log = AuditLog.toFile(file, CLOCK, redactor);
+    log.record(AuditEvent.audit("agent_stop", null, null, "success"));
+    log.close();
+
+    log.record(AuditEvent.audit("secret_fetch", "p", "s", "success"));
+
+    assertThat(Files.readAllLines(file)).hasSize(1);
+  }
+
+  @Test
+  void aSymbolicLinkAtTheAuditPathIsRefusedAndItsTargetUntouched() throws IOException {
+    Path target = Files.writeString(dir.resolve("precious"), "keep\n");
+    Path link = Files.createSymbolicLink(dir.resolve("audit.log"), target);
+
+    DsoException e = catchThrowableOfType(DsoException.class, () -> AuditLog.toFile(link, CLOCK, redactor));
+
+    assertThat(e.getMessage()).contains(link.toString(), "symbolic link");
+    assertThat(Files.readString(target)).isEqualTo("keep\n");
+  }
+
+  @Test
+  void aLaxExistingLogIsTightenedTo0600() throws IOException {
+    Path file = Files.writeString(dir.resolve("audit.log"), "");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    try (AuditLog log = AuditLog.toFile(file, CLOCK, redactor)) {
+      log.record(AuditEvent.audit("agent_start", null, null, "success"));
+    }
+
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+  }
 }

@@ -23,7 +23,7 @@ class DsoMetricsTest {
   }
 
   @Test
-  void seedMetricsHaveTheirExactNamesAndTypes() {
+  void coreMetricsHaveTheirExactNamesAndTypes() {
     // A labelled metric is only exposed once it has a series; the agent registers its providers at start.
     metrics.registerProviders(List.of("local"));
     String text = MetricsText.scrape(metrics);
@@ -37,7 +37,7 @@ class DsoMetricsTest {
   }
 
   @Test
-  void seedMetricsCarryTheSeedHelpTexts() {
+  void coreMetricsCarryTheirDocumentedHelpTexts() {
     metrics.registerProviders(List.of("local"));
     String text = MetricsText.scrape(metrics);
 

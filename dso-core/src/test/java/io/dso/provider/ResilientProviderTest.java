@@ -46,6 +46,30 @@ class ResilientProviderTest {
   }
 
   @Test
+  void retryLogLinesPassTheRedactorAndCannotForgeALine() {
+    String canary = "CANARY-" + System.nanoTime();
+    io.dso.observability.Redactor redactor = new io.dso.observability.Redactor();
+    redactor.remember("myapp/db", List.of(canary));
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    io.dso.observability.LogSafety.use(redactor);
+    System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      ResilientProvider p = resilient(ref -> {
+        throw retryable("backend echoed " + canary + "\n2026-01-01T00:00:00.000Z ERROR forged");
+      }, 2, Duration.ofSeconds(5));
+      assertThatThrownBy(() -> p.fetch(REF)).isInstanceOf(ProviderException.class);
+    } finally {
+      System.setErr(err);
+      io.dso.observability.LogSafety.use(null);
+    }
+    String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(out).contains("retrying secret 'myapp/db'").contains("[REDACTED]").doesNotContain(canary);
+    assertThat(out.lines()).hasSize(1);
+  }
+
+  @Test
   void retryableFailuresAreRetriedUpToAttemptsWithGrowingWaits() {
     AtomicInteger calls = new AtomicInteger();
     ResilientProvider p =

@@ -69,7 +69,7 @@ public final class InjectLatencyBench {
         secrets:
           - name: %s
             inject: { type: file, path: /run/secrets/bench }
-            rotation: true
+            rotation: { strategy: none }   # in place: what is measured is the file write, not a new container
           - name: %s
             inject: env
             rotation: true

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seed's observability contract, measured end to end: the real agent (through ./dso) with a
+ * The observability contract (metric names, labels and the documented PromQL), measured end to end: the real agent (through ./dso) with a
  * provider that works and one that fails, scraped every second by a real Prometheus.
  */
 @Tag("prometheus")
@@ -30,10 +30,10 @@ class AgentPrometheusIT {
   @TempDir Path dir;
 
   @Test
-  void seedQueriesAndEveryDashboardPanelReturnDataFromARealScrape() throws Exception {
+  void documentedQueriesAndEveryDashboardPanelReturnDataFromARealScrape() throws Exception {
     Path secrets = dir.resolve("secrets.json");
     Files.writeString(secrets, "{\"app/db\": {\"DB_PASSWORD\": \"" + CANARY + "\", \"DB_USER\": \"app\"}}");
-    // The failing provider is named "aws" so that the seed's exact PromQL has a series to select.
+    // The failing provider is named "aws" so that the documented per-provider PromQL has a series to select.
     Path config = dir.resolve("dso.yaml");
     Files.writeString(config, """
         providers:

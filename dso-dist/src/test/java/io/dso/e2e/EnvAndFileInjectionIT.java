@@ -77,8 +77,9 @@ class EnvAndFileInjectionIT {
       String fileName = docker.name("file");
       String envId0 = docker.runDetached(envName, List.of("--label", "team=x", "--label", "dso.reloader=true",
           "--label", "dso.secrets=" + envSecret, "--restart", "unless-stopped"), DockerCli.HEALTHY);
+      // A file-watching app: strategy none updates its files in place (rolling would give a new container new files).
       String fileId0 = docker.runDetached(fileName, List.of("--label", "dso.reloader=true",
-          "--label", "dso.secrets=" + fileSecret), DockerCli.BUSYBOX, "sleep", "3600");
+          "--label", "dso.secrets=" + fileSecret, "--label", "dso.update.strategy=none"), DockerCli.BUSYBOX, "sleep", "3600");
       JsonNode envBefore = docker.inspect(envName);
       JsonNode healthcheck = envBefore.path("Config").path("Healthcheck");
       assertThat(healthcheck.path("Test").isArray()).as("the image has a HEALTHCHECK").isTrue();

@@ -52,8 +52,10 @@ class RestartRotationIT {
         "--health-retries", "4", "--health-start-period", "1s",
         "-v", vol + ":/data", "--mount", "type=tmpfs,destination=/scratch", "-v", bind + ":/hostdata:ro"),
         RotationFixture.HEALTHY);
-    // strategy from agent.rotation.strategy (no label, no per-secret strategy)
-    try (AgentProcess agent = fx.start(fx.config("restart", 2, SECRET_YAML), Map.of())) {
+    // strategy from defaults.rotation.strategy (no label, no per-secret strategy), ahead of the agent's rolling
+    Path config = fx.config("rolling", 2, SECRET_YAML);
+    Files.writeString(config, "defaults:\n  rotation: { enabled: true, strategy: restart }\n", java.nio.file.StandardOpenOption.APPEND);
+    try (AgentProcess agent = fx.start(config, Map.of())) {
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
           assertThat(RotationFixture.env(fx.inspect(x))).containsEntry("TOKEN", "v1"));
       fx.ok("exec", x, "sh", "-c", "echo kept > /data/state");

@@ -2,7 +2,7 @@ package io.dso.testing;
 
 /**
  * The /metrics text of a freshly started agent with providers aws and vault, as the metrics contract
- * (SPEC section 1, seed/observability.txt) describes it: every labelled series exists at 0 from start-up.
+ * describes it: every labelled series exists at 0 from start-up.
  * Used to check deploy/ artefacts until tests can scrape the real agent.
  */
 final class AgentExposition {

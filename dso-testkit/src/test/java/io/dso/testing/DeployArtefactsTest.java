@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployArtefactsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The Grafana snippet of seed/observability.txt, word for word. */
-    static final String SEED_SNIPPET = """
+    /** The documented Grafana snippet (total fetches, active secrets), word for word. */
+    static final String CONTRACT_SNIPPET = """
         {
           "annotations": { "list": [] },
           "editable": true,
@@ -97,19 +97,19 @@ class DeployArtefactsTest {
     }
 
     @Test
-    void dashboardContainsTheSeedPanelsVerbatim() throws Exception {
+    void dashboardContainsTheDocumentedPanelsVerbatim() throws Exception {
         JsonNode dash = dashboard();
-        JsonNode seed = JSON.readTree(SEED_SNIPPET);
+        JsonNode contract = JSON.readTree(CONTRACT_SNIPPET);
         assertThat(dash.path("title").asText()).isEqualTo("DSO Operational Metrics");
         assertThat(dash.path("schemaVersion").asInt()).isBetween(36, 41);
-        for (Map.Entry<String, JsonNode> e : seed.properties()) {
+        for (Map.Entry<String, JsonNode> e : contract.properties()) {
             if (!e.getKey().equals("panels")) {
                 assertSubset("top-level " + e.getKey(), e.getValue(), dash.path(e.getKey()));
             }
         }
-        for (JsonNode seedPanel : seed.path("panels")) {
-            JsonNode panel = panelTitled(dash, seedPanel.path("title").asText());
-            assertSubset("panel " + seedPanel.path("title"), seedPanel, panel);
+        for (JsonNode contractPanel : contract.path("panels")) {
+            JsonNode panel = panelTitled(dash, contractPanel.path("title").asText());
+            assertSubset("panel " + contractPanel.path("title"), contractPanel, panel);
         }
     }
 

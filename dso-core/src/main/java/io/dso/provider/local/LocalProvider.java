@@ -12,19 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 
 /**
- * Reads secrets from a JSON file, re-reading it whenever its modification time or size changes,
- * so an edit is seen by the next fetch without restarting the agent.
+ * Reads secrets from a JSON file at every fetch, so an edit is seen by the next fetch without
+ * restarting the agent. Nothing of the file is kept between fetches: a parsed copy would hold every
+ * value of the file in memory, also with {@code agent.cache: false}.
  */
 final class LocalProvider implements SecretProvider {
-  private record Snapshot(FileTime modified, long size, Object fileKey, JsonNode root) {}
-
   private final String name;
   private final Path file;
-  private volatile Snapshot snapshot;
 
   LocalProvider(String name, Path file) {
     this.name = name;
@@ -43,14 +39,6 @@ final class LocalProvider implements SecretProvider {
 
   private JsonNode current(String secret) {
     try {
-      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-      Snapshot s = snapshot;
-      if (s != null
-          && s.modified().equals(attrs.lastModifiedTime())
-          && s.size() == attrs.size()
-          && java.util.Objects.equals(s.fileKey(), attrs.fileKey())) {
-        return s.root();
-      }
       String text = Files.readString(file, StandardCharsets.UTF_8);
       JsonNode root = PayloadJson.parse(text, name, secret, "local secrets file " + file);
       if (!root.isObject()) {
@@ -58,7 +46,6 @@ final class LocalProvider implements SecretProvider {
             name, secret, false,
             "local secrets file " + file + " must hold a JSON object {\"secret-name\": {\"KEY\": \"value\"}}");
       }
-      snapshot = new Snapshot(attrs.lastModifiedTime(), attrs.size(), attrs.fileKey(), root);
       return root;
     } catch (NoSuchFileException e) {
       throw new ProviderException(
