@@ -23,12 +23,18 @@ import java.util.stream.Stream;
  */
 public final class ProviderCatalog implements ProviderTypes {
   private final Map<String, SecretProviderFactory> factories;
+  private final Map<String, String> origins;
   private final List<String> problems;
   private final Path pluginsDir;
 
   private ProviderCatalog(
       Map<String, SecretProviderFactory> factories, List<String> problems, Path pluginsDir) {
     this.factories = Collections.unmodifiableMap(factories);
+    Map<String, String> from = new TreeMap<>();
+    factories.forEach((type, f) -> from.put(type, f.getClass().getClassLoader() instanceof URLClassLoader plugin
+            && plugin.getURLs().length > 0 && f.getClass().getClassLoader() != ProviderCatalog.class.getClassLoader()
+        ? "plugin " + pluginDir(plugin) : "built-in"));
+    this.origins = Collections.unmodifiableMap(from);
     this.problems = List.copyOf(problems);
     this.pluginsDir = pluginsDir;
   }
@@ -178,10 +184,33 @@ public final class ProviderCatalog implements ProviderTypes {
     return factories.keySet();
   }
 
+  private static String pluginDir(URLClassLoader loader) {
+    try {
+      return Path.of(loader.getURLs()[0].toURI()).getParent().toString();
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return loader.getName();
+    }
+  }
+
+  /** Where a known type comes from, for error messages: {@code built-in} or {@code plugin <directory>}. */
+  public String origin(String type) {
+    return origins.getOrDefault(type, "not installed");
+  }
+
   @Override
   public List<String> validate(String type, Map<String, Object> config) {
     SecretProviderFactory f = factories.get(type);
-    return f == null ? List.of() : f.validate(config);
+    if (f == null) {
+      return List.of();
+    }
+    try {
+      List<String> problems = f.validate(config);
+      return problems == null ? List.of() : problems;
+    } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
+      // A plugin bug must not stop the agent from reading its config; its message may quote values, so only the type is named.
+      return List.of("provider type '" + type + "' (" + origin(type) + ") failed while checking its config ("
+          + e.getClass().getSimpleName() + "); fix or remove the plugin");
+    }
   }
 
 }

@@ -40,11 +40,13 @@ public final class ProviderRegistry implements AutoCloseable {
       try {
         raw = catalog.factory(spec.type())
             .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
         // A plugin's message is foreign text: escaped and capped here, as the log layout and the
         // audit path redact it (this reason is the error of every fetch from this provider).
-        String reason = "provider '" + spec.name() + "' (type " + spec.type() + ") could not be created: "
-            + LogText.line(String.valueOf(e.getMessage()));
+        // LinkageError: a plugin missing one of its jars fails here, not at discovery; it must not stop the agent.
+        String reason = "provider '" + spec.name() + "' (type " + spec.type() + ", " + catalog.origin(spec.type())
+            + ") could not be created: "
+            + LogText.line(String.valueOf(e instanceof RuntimeException ? e.getMessage() : e.toString()));
         LOG.error("{}", reason);
         raw = ref -> {
           throw new ProviderException(spec.name(), ref.name(), false, reason);
@@ -75,7 +77,7 @@ public final class ProviderRegistry implements AutoCloseable {
         (name, p) -> {
           try {
             p.close();
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | LinkageError e) {
             LOG.warn("closing provider '{}' failed: {}", name, e.getMessage());
           }
         });

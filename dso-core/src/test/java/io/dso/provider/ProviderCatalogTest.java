@@ -218,6 +218,59 @@ class ProviderCatalogTest {
     assertThat(e.getMessage()).contains("'nope'", "(none)");
   }
 
+  @Test
+  void originNamesThePluginDirectoryOrBuiltIn() throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    buildPlugin(plugins.resolve("demo/demo.jar"), "demo.plugin.Factory", "demo", "v");
+
+    ProviderCatalog catalog = ProviderCatalog.discover(plugins);
+
+    assertThat(catalog.origin("demo")).isEqualTo("plugin " + plugins.resolve("demo"));
+    assertThat(catalog.origin("local")).isEqualTo("built-in");
+  }
+
+  @Test
+  void pluginWhoseValidateThrowsIsAConfigProblemNamingTheDirectory() throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    buildPlugin(plugins.resolve("vbad/vbad.jar"), "vbad.plugin.Factory", "\"vbad\"", "",
+        "throw new IllegalStateException(\"CANARY-validate\");", "return null;");
+
+    ProviderCatalog catalog = ProviderCatalog.discover(plugins);
+
+    assertThat(catalog.validate("vbad", Map.of("k", "v"))).singleElement().asString()
+        .contains("'vbad'", plugins.resolve("vbad").toString(), "IllegalStateException").doesNotContain("CANARY-validate");
+  }
+
+  @Test
+  void factoriesThatThrowAtCreateLeaveTheOtherProvidersWorking() throws Exception {
+    Path plugins = tmp.resolve("plugins");
+    buildPlugin(plugins.resolve("rt/rt.jar"), "rt.plugin.Factory", "\"rt\"", "", "return List.of();",
+        "throw new IllegalStateException(\"cannot connect\");");
+    // A plugin whose jar lacks a class it needs fails with a LinkageError, not an exception.
+    buildPlugin(plugins.resolve("link/link.jar"), "link.plugin.Factory", "\"link\"", "", "return List.of();",
+        "throw new NoClassDefFoundError(\"com/example/sdk/Client\");");
+    ProviderCatalog catalog = ProviderCatalog.discover(plugins);
+    io.dso.config.DsoConfig config = new io.dso.config.ConfigLoader(Map.of(), catalog).parse("""
+        providers:
+          good: { type: env }
+          rt-one: { type: rt }
+          link-one: { type: link }
+        secrets:
+          - { name: db, provider: good, inject: env }
+        """, tmp.resolve("dso.yaml"));
+    var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    try (ProviderRegistry registry = ProviderRegistry.open(config, catalog, Map.of("DSO_SECRET_DB", "ok"), Clock.systemUTC(), executor, d -> {})) {
+      assertThat(registry.get("good").fetch(new SecretRef("good", "db")).values()).containsEntry("value", "ok");
+      for (String name : java.util.List.of("rt-one", "link-one")) {
+        ProviderException e = catchThrowableOfType(ProviderException.class, () -> registry.get(name).fetch(new SecretRef(name, "x")));
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("'" + name + "'", "could not be created", plugins.toString());
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
   // --- building a plugin at test time ---------------------------------------------------------
 
   private void buildPlugin(Path jar, String className, String type, String value) throws IOException, URISyntaxException {
@@ -230,6 +283,14 @@ class ProviderCatalogTest {
    */
   private void buildPlugin(Path jar, String className, String typeExpression, String value, String extraMembers)
       throws IOException, URISyntaxException {
+    buildPlugin(jar, className, typeExpression, extraMembers,
+        "return config.isEmpty() ? List.of() : List.of(\"demo says no\");",
+        "return ref -> new SecretPayload(Map.of(\"value\", \"" + value + "\"));");
+  }
+
+  /** As above, with the bodies of {@code validate(config)} and {@code create(context)} given as Java source. */
+  private void buildPlugin(Path jar, String className, String typeExpression, String extraMembers,
+      String validateBody, String createBody) throws IOException, URISyntaxException {
     int dot = className.lastIndexOf('.');
     String pkg = className.substring(0, dot);
     String simple = className.substring(dot + 1);
@@ -242,10 +303,10 @@ class ProviderCatalogTest {
             + extraMembers + "\n"
             + "  @Override public String type() { return " + typeExpression + "; }\n"
             + "  @Override public List<String> validate(Map<String, Object> config) {\n"
-            + "    return config.isEmpty() ? List.of() : List.of(\"demo says no\");\n"
+            + "    " + validateBody + "\n"
             + "  }\n"
             + "  @Override public SecretProvider create(ProviderContext context) {\n"
-            + "    return ref -> new SecretPayload(Map.of(\"value\", \"" + value + "\"));\n"
+            + "    " + createBody + "\n"
             + "  }\n"
             + "}\n";
     Path src = tmp.resolve("src-" + simple).resolve(pkg.replace('.', '/')).resolve(simple + ".java");

@@ -205,6 +205,27 @@ class ResilientProviderTest {
   }
 
   @Test
+  void anErrorThrownByAPluginsFetchIsANonRetryableProviderErrorAndTheNextFetchStillRuns() {
+    String canary = "canary-" + java.util.UUID.randomUUID();
+    AtomicInteger calls = new AtomicInteger();
+    // A plugin missing a class of its SDK fails its first use with an Error, not an exception.
+    ResilientProvider p = resilient(ref -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new NoClassDefFoundError("com/example/sdk/Client " + canary);
+      }
+      return PAYLOAD;
+    }, 3, Duration.ofSeconds(5));
+
+    ProviderException e = catchThrowableOfType(ProviderException.class, () -> p.fetch(REF));
+
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.provider()).isEqualTo("aws");
+    assertThat(e.getMessage()).contains("failed unexpectedly", "NoClassDefFoundError").doesNotContain(canary);
+    assertThat(calls).hasValue(1);
+    assertThat(p.fetch(REF)).isEqualTo(PAYLOAD);
+  }
+
+  @Test
   void unexpectedExceptionIsReportedWithoutItsMessage() {
     String canary = "canary-" + java.util.UUID.randomUUID();
     ResilientProvider p =
