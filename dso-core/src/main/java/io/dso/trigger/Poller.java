@@ -155,7 +155,8 @@ public final class Poller implements AutoCloseable {
     if (untilLeaseRefresh.isEmpty()) {
       return regular;
     }
-    Duration lease = untilLeaseRefresh.get().compareTo(LEASE_RETRY) < 0 ? LEASE_RETRY : untilLeaseRefresh.get();
+    // Only a refresh point already passed (its refresh failed) waits the floor; a coming one is met exactly.
+    Duration lease = untilLeaseRefresh.get().isZero() ? LEASE_RETRY : untilLeaseRefresh.get();
     return lease.compareTo(regular) < 0 ? lease : regular;
   }
 

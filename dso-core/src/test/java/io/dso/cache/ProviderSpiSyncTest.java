@@ -141,6 +141,8 @@ class ProviderSpiSyncTest {
         .isEqualTo(Duration.ofSeconds(4));
     assertThat(Poller.nextWait(Duration.ofMillis(500), Optional.of(Duration.ofSeconds(4))))
         .isEqualTo(Duration.ofMillis(500));
+    assertThat(Poller.nextWait(Duration.ofSeconds(30), Optional.of(Duration.ofMillis(300))))
+        .as("a refresh point 300 ms away is met exactly").isEqualTo(Duration.ofMillis(300));
     assertThat(Poller.nextWait(Duration.ofSeconds(30), Optional.of(Duration.ZERO)))
         .as("a due lease whose refresh failed is retried, not hammered").isEqualTo(Duration.ofSeconds(1));
     assertThat(Poller.nextWait(Duration.ofSeconds(30), Optional.empty())).isEqualTo(Duration.ofSeconds(30));
