@@ -95,11 +95,15 @@ public final class Poller implements AutoCloseable {
     AdaptiveInterval interval = polled(config, spec)
         ? new AdaptiveInterval(interval(config, spec), ThreadLocalRandom.current())
         : AdaptiveInterval.fixed(interval(config, spec), ThreadLocalRandom.current());
-    threads.add(Thread.ofVirtual().name("poll-" + spec.name()).start(() -> {
+    Thread t = Thread.ofVirtual().name("poll-" + spec.name()).start(() -> {
       if (fetchFirst || pause(spec, interval)) {
         loop(spec, interval, fetchFirst);
       }
-    }));
+    });
+    threads.add(t);
+    if (stopped) {
+      t.interrupt(); // started by a batch that finished while the poller was closing
+    }
   }
 
   /** Waits until every secret has had its first fetch (successful or not). */
