@@ -163,7 +163,9 @@ public final class Agent implements AutoCloseable {
   /** Rotates the holders of a changed secret, then retires the superseded credential if none still uses it. */
   private void rollOut(String secret) {
     if (dockerConnectivity.up()) {
-      sync.rolledOut(secret, rotations.secretChanged(secret));
+      long t0 = System.nanoTime();
+      boolean current = rotations.secretChanged(secret);
+      sync.rolledOut(secret, current, Duration.ofNanos(System.nanoTime() - t0));
     }
   }
 

@@ -3,6 +3,7 @@ package io.dso.cache;
 import io.dso.provider.Lease;
 import io.dso.provider.SecretPayload;
 import io.dso.provider.SecretRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ final class HeldVersions {
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, List<Superseded>> superseded = new ConcurrentHashMap<>();
+  private final Map<String, Duration> rollouts = new ConcurrentHashMap<>();
+  /** The rollout time assumed before one was measured: a rolling rotation with its health gate. */
+  static final Duration DEFAULT_ROLLOUT = Duration.ofMillis(1_700);
 
   Optional<String> token(String secret) {
     return Optional.ofNullable(tokens.get(secret));
@@ -36,8 +40,32 @@ final class HeldVersions {
 
   /** Whether the held payload's lease has reached its refresh point at {@code now}. */
   boolean leaseDue(String secret, Instant now) {
+    return refreshPoint(secret).map(at -> !now.isBefore(at)).orElse(false);
+  }
+
+  /**
+   * When to fetch the successor of the held lease: two thirds into it ({@link Lease#refreshAt()}),
+   * but for a lease so short that the rest would not cover a rollout, earlier: leave 1.5x the last
+   * rollout of this secret (at least {@link #DEFAULT_ROLLOUT}) before expiry. Never before
+   * half the lease, so that a slow rollout cannot turn into a credential per poll.
+   */
+  Optional<Instant> refreshPoint(String secret) {
     Lease l = leases.get(secret);
-    return l != null && !now.isBefore(l.refreshAt());
+    if (l == null) {
+      return Optional.empty();
+    }
+    Duration rollout = rollouts.getOrDefault(secret, DEFAULT_ROLLOUT);
+    // The default is a floor: a rollout with no container to rotate says nothing about the next one.
+    Duration reserve = (rollout.compareTo(DEFAULT_ROLLOUT) < 0 ? DEFAULT_ROLLOUT : rollout).multipliedBy(3).dividedBy(2);
+    Instant byRollout = l.expiresAt().minus(reserve);
+    Instant half = l.issuedAt().plus(Duration.between(l.issuedAt(), l.expiresAt()).dividedBy(2));
+    Instant at = byRollout.isBefore(l.refreshAt()) ? byRollout : l.refreshAt();
+    return Optional.of(at.isBefore(half) ? half : at);
+  }
+
+  /** Remembers how long the last rollout of {@code secret} took, for {@link #refreshPoint}. */
+  void rolledOutIn(String secret, Duration took) {
+    rollouts.put(secret, took);
   }
 
   /**

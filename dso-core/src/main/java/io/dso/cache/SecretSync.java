@@ -267,8 +267,8 @@ public final class SecretSync {
    * empty for a secret without a lease. The poller wakes up by then whatever its interval.
    */
   public Optional<Duration> untilLeaseRefresh(String secret) {
-    return held.lease(secret).map(l -> {
-      Duration d = Duration.between(clock.instant(), l.refreshAt());
+    return held.refreshPoint(secret).map(at -> {
+      Duration d = Duration.between(clock.instant(), at);
       return d.isNegative() ? Duration.ZERO : d;
     });
   }
@@ -284,7 +284,10 @@ public final class SecretSync {
    * once through its provider; otherwise they are kept (never revoke a credential still in use) and
    * the next successful rollout retires them.
    */
-  public void rolledOut(String secret, boolean everyTargetCurrent) {
+  public void rolledOut(String secret, boolean everyTargetCurrent, Duration took) {
+    if (everyTargetCurrent && held.lease(secret).isPresent()) {
+      held.rolledOutIn(secret, took);
+    }
     if (!everyTargetCurrent) {
       if (held.hasSuperseded(secret)) {
         LOG.info("secret '{}': keeping the superseded lease(s) until every container runs the new version", secret);

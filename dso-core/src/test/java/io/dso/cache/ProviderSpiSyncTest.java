@@ -114,17 +114,18 @@ class ProviderSpiSyncTest {
 
   @Test
   void aLeasedCredentialIsReplacedAtTwoThirdsOfItsLeaseAndNotBefore() {
-    ScriptedSpiProvider provider = new ScriptedSpiProvider(clock, Duration.ofSeconds(6));
+    ScriptedSpiProvider provider = new ScriptedSpiProvider(clock, Duration.ofSeconds(60));
     SecretSpec s = spec("db");
     SecretSync sync = sync(config(List.of(s)), provider);
     sync.poll(s, AuditEvent.SYSTEM);
-    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofSeconds(4));
+    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofSeconds(40));
     assertThat(MetricsText.value(metrics, "dso_secret_lease_expiry_timestamp_seconds{secret=\"db\"}"))
-        .hasValue(clock.instant().plusSeconds(6).getEpochSecond());
+        .hasValue(clock.instant().plusSeconds(60).getEpochSecond());
 
-    clock.advance(Duration.ofMillis(3_900));
+    clock.advance(Duration.ofMillis(39_900));
     sync.poll(s, AuditEvent.SYSTEM);
     assertThat(provider.leasesIssued).as("no credential before the refresh point").hasValue(1);
+    assertThat(provider.tokenChecks).hasValue(1);
 
     clock.advance(Duration.ofMillis(100));
     SecretSync.Result r = sync.poll(s, AuditEvent.SYSTEM);
@@ -132,7 +133,24 @@ class ProviderSpiSyncTest {
     // The plugin's token still names the held lease: the agent's own lease clock decides.
     assertThat(provider.leasesIssued).hasValue(2);
     assertThat(r.update().changed()).isTrue();
-    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofSeconds(4));
+    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofSeconds(40));
+  }
+
+  @Test
+  void aShortLeaseIsReplacedEarlyEnoughForARolloutButNeverBeforeItsHalf() {
+    ScriptedSpiProvider provider = new ScriptedSpiProvider(clock, Duration.ofSeconds(6));
+    SecretSpec s = spec("db");
+    SecretSync sync = sync(config(List.of(s)), provider);
+    sync.poll(s, AuditEvent.SYSTEM);
+    // two thirds would leave 2 s; the agent keeps 1.5 x 1.7 s (its assumed rollout) before expiry
+    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofMillis(3_450));
+
+    clock.advance(Duration.ofMillis(3_450));
+    sync.poll(s, AuditEvent.SYSTEM);
+    sync.rolledOut("db", true, Duration.ofSeconds(3)); // a slow rollout: 1.5 x 3 s would be before half
+
+    assertThat(provider.leasesIssued).hasValue(2);
+    assertThat(sync.untilLeaseRefresh("db")).contains(Duration.ofSeconds(3));
   }
 
   @Test
@@ -155,17 +173,17 @@ class ProviderSpiSyncTest {
     SecretSync sync = sync(config(List.of(s)), provider);
     sync.poll(s, AuditEvent.SYSTEM);
     clock.advance(Duration.ofSeconds(4));
-    sync.poll(s, AuditEvent.SYSTEM); // lease-2 supersedes lease-1
+    sync.poll(s, AuditEvent.SYSTEM); // lease-2 supersedes lease-1 (due at 3.45 s)
 
-    sync.rolledOut("db", false);
+    sync.rolledOut("db", false, Duration.ofSeconds(2));
     assertThat(provider.retired).as("a failed rotation keeps the old lease").isEmpty();
 
-    sync.rolledOut("db", true);
+    sync.rolledOut("db", true, Duration.ofSeconds(2));
     assertThat(provider.retired).hasSize(1);
     assertThat(provider.retired.getFirst().lease()).map(Lease::id).contains("lease-1");
     assertThat(provider.retired.getFirst().values()).containsEntry("username", "user-1");
 
-    sync.rolledOut("db", true);
+    sync.rolledOut("db", true, Duration.ofSeconds(2));
     assertThat(provider.retired).as("retired exactly once; the held lease never").hasSize(1);
   }
 }
