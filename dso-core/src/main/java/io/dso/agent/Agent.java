@@ -99,12 +99,16 @@ public final class Agent implements AutoCloseable {
     this.rotations = new RotationEngine(config, docker, injector,
         new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER"), env.get("DSO_FAULT_PAUSE_AFTER")), metrics, audit, redactor, executor);
     // Every detected change passes the cooldown/debounce gate before it reaches containers.
-    this.gate = new ChangeGate(config.agent().rotation().cooldown(), clock, gateScheduler, secret -> executor.submit(() -> {
-      if (dockerConnectivity.up()) {
-        rotations.secretChanged(secret);
+    this.gate = new ChangeGate(config.agent().rotation().cooldown(), clock, gateScheduler,
+        secret -> executor.submit(() -> rollOut(secret)));
+    // A leased credential's successor skips the cooldown: waiting could outlast the old lease.
+    sync.onChange(change -> {
+      if (sync.leased(change.spec().name())) {
+        executor.submit(() -> rollOut(change.spec().name()));
+      } else {
+        gate.changed(change.spec().name());
       }
-    }));
-    sync.onChange(change -> gate.changed(change.spec().name()));
+    });
   }
 
   /**
@@ -154,6 +158,15 @@ public final class Agent implements AutoCloseable {
     LOG.info(
         "agent started: {} provider(s), {} secret(s), config {}",
         config.providers().size(), config.secrets().size(), config.source());
+  }
+
+  /** Rotates the holders of a changed secret, then retires the superseded credential if none still uses it. */
+  private void rollOut(String secret) {
+    if (dockerConnectivity.up()) {
+      long t0 = System.nanoTime();
+      boolean current = rotations.secretChanged(secret);
+      sync.rolledOut(secret, current, Duration.ofNanos(System.nanoTime() - t0));
+    }
   }
 
   /** Once every secret had its first fetch, brings every target container up to date. */

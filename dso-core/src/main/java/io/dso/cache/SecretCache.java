@@ -45,6 +45,19 @@ public final class SecretCache {
     return new Update(before[0], now);
   }
 
+  /**
+   * Marks the held entry as confirmed current at {@code at} (a change check found the same version)
+   * without reading the payload again; empty when nothing is held.
+   */
+  public Optional<Update> touch(String name, Instant at) {
+    CachedSecret[] before = new CachedSecret[1];
+    CachedSecret now = entries.computeIfPresent(name, (k, old) -> {
+      before[0] = old;
+      return new CachedSecret(old.name(), old.provider(), old.payload(), old.sha256(), old.version(), at);
+    });
+    return now == null ? Optional.empty() : Optional.of(new Update(before[0], now));
+  }
+
   public Optional<CachedSecret> get(String name) {
     return Optional.ofNullable(entries.get(name));
   }

@@ -6,6 +6,8 @@ import io.dso.observability.AuditEvent;
 import io.dso.observability.AuditLog;
 import io.dso.observability.DsoMetrics;
 import io.dso.observability.Redactor;
+import io.dso.provider.FetchResult;
+import io.dso.provider.Lease;
 import io.dso.provider.ProviderException;
 import io.dso.provider.ProviderRegistry;
 import io.dso.provider.SecretNotFoundException;
@@ -15,6 +17,9 @@ import io.dso.provider.SecretRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -27,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
  * runs at a time, whoever asks (poller, webhook, cache miss): results are stored in the order the
  * fetches started, so a slow fetch of an older value can never overwrite a newer one (nor cause a
- * rotation back to it), and concurrent cache misses of one secret share one fetch.
+ * rotation back to it), and concurrent cache misses of one secret share one fetch. A poll first asks
+ * the provider's cheap change token when the held payload carries one, and reads only when it
+ * differs (or a held lease reached its refresh point); superseded leased payloads are retired once
+ * every container has been rotated away from them ({@link #rolledOut}).
  */
 public final class SecretSync {
   private static final Logger LOG = LoggerFactory.getLogger(SecretSync.class);
@@ -53,6 +61,7 @@ public final class SecretSync {
   private final Redactor redactor;
   private final Clock clock;
   private final CopyOnWriteArrayList<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+  private final HeldVersions held = new HeldVersions();
 
   public SecretSync(
       DsoConfig config,
@@ -105,40 +114,130 @@ public final class SecretSync {
     return inFlight.computeIfAbsent(spec.name(), n -> new java.util.concurrent.locks.ReentrantLock());
   }
 
+  /**
+   * A poll: like {@link #refresh}, but when the held payload carries a change token and the
+   * provider's current token is the same, nothing is read (the entry is only confirmed current).
+   * A held lease at its refresh point always reads, whatever the token says.
+   */
+  public Result poll(SecretSpec spec, String user) {
+    java.util.concurrent.locks.ReentrantLock lock = lockFor(spec);
+    lock.lock();
+    try {
+      Optional<String> token = held.token(spec.name());
+      if (token.isEmpty() || cache.get(spec.name()).isEmpty() || held.leaseDue(spec.name(), clock.instant())) {
+        return refreshHeld(spec, user);
+      }
+      Instant start = clock.instant();
+      long t0 = System.nanoTime();
+      Optional<String> now;
+      try {
+        now = providers.apply(spec.provider()).changeToken(ref(spec));
+      } catch (ProviderException e) {
+        metrics.changeChecked(spec.provider(), "failed");
+        return failed(spec, user, e, Duration.ofNanos(System.nanoTime() - t0));
+      }
+      // Every provider call counts as a fetch; the change-check counter tells how many were cheap.
+      metrics.fetched(spec.provider(), true, Duration.ofNanos(System.nanoTime() - t0));
+      if (now.isPresent() && now.get().equals(token.get())) {
+        metrics.changeChecked(spec.provider(), "unchanged");
+        Optional<SecretCache.Update> same = cache.touch(spec.name(), start);
+        if (same.isPresent()) {
+          metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
+          return new Result(spec, same.get(), same.get().current().payload(), null);
+        }
+      } else {
+        metrics.changeChecked(spec.provider(), "changed");
+      }
+      return refreshHeld(spec, user);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * First fetch of several secrets of one provider in one batch call ({@link SecretProvider#fetchAll});
+   * each secret's outcome is stored, measured and audited as a single fetch would be.
+   */
+  public List<Result> refreshAll(String provider, List<SecretSpec> specs, String user) {
+    List<SecretSpec> sorted = specs.stream().sorted(Comparator.comparing(SecretSpec::name)).distinct().toList();
+    // Locks in name order: no other path holds two, so this cannot deadlock.
+    List<java.util.concurrent.locks.ReentrantLock> locks = new ArrayList<>();
+    try {
+      for (SecretSpec s : sorted) {
+        java.util.concurrent.locks.ReentrantLock l = lockFor(s);
+        l.lock();
+        locks.add(l);
+      }
+      Instant start = clock.instant();
+      long t0 = System.nanoTime();
+      List<FetchResult> results;
+      try {
+        results = providers.apply(provider).fetchAll(sorted.stream().map(SecretSync::ref).toList());
+      } catch (ProviderException e) {
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        return sorted.stream().map(s -> failed(s, user, e, took)).toList();
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      List<Result> out = new ArrayList<>(sorted.size());
+      for (int i = 0; i < sorted.size(); i++) {
+        FetchResult r = results.get(i);
+        out.add(r.error() != null ? failed(sorted.get(i), user, r.error(), took)
+            : stored(sorted.get(i), user, r.payload(), start, took));
+      }
+      return out;
+    } finally {
+      locks.forEach(java.util.concurrent.locks.ReentrantLock::unlock);
+    }
+  }
+
+  private static SecretRef ref(SecretSpec spec) {
+    return new SecretRef(spec.provider(), spec.name());
+  }
+
   private Result refreshHeld(SecretSpec spec, String user) {
     Instant start = clock.instant();
     long t0 = System.nanoTime();
     SecretPayload payload;
     try {
-      payload = providers.apply(spec.provider()).fetch(new SecretRef(spec.provider(), spec.name()));
+      payload = providers.apply(spec.provider()).fetch(ref(spec));
     } catch (ProviderException e) {
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      metrics.fetched(spec.provider(), false, took);
-      String error = redactor.redact(e.getMessage());
-      boolean stale = !(e instanceof SecretNotFoundException)
-          && cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
-      LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
-          spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
-      audit.record(
-          new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "failed", java.util.Map.of())
-              .withExtra("error", error)
-              .withExtra("outcome", e instanceof SecretNotFoundException ? "not_found" : e.retryable() ? "unavailable" : "rejected")
-              .withExtra("serving_stale", stale)
-              .withExtra("duration_ms", took.toMillis()));
-      if (e instanceof SecretNotFoundException) {
-        // Deleted or revoked at the source: stop serving the old value.
-        redactor.forget(spec.name());
-        cache.remove(spec.name()).ifPresent(gone -> {
-          metrics.forgetSecret(gone.provider(), gone.name());
-          audit.record(AuditEvent.audit("secret_purge", spec.provider(), spec.name(), "success")
-              .withExtra("reason", "not found in provider"));
-        });
-      }
-      return new Result(spec, null, null, e);
+      return failed(spec, user, e, Duration.ofNanos(System.nanoTime() - t0));
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    return stored(spec, user, payload, start, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  private Result failed(SecretSpec spec, String user, ProviderException e, Duration took) {
+    metrics.fetched(spec.provider(), false, took);
+    String error = redactor.redact(e.getMessage());
+    boolean stale = !(e instanceof SecretNotFoundException)
+        && cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
+    LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
+        spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
+    audit.record(
+        new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "failed", java.util.Map.of())
+            .withExtra("error", error)
+            .withExtra("outcome", e instanceof SecretNotFoundException ? "not_found" : e.retryable() ? "unavailable" : "rejected")
+            .withExtra("serving_stale", stale)
+            .withExtra("duration_ms", took.toMillis()));
+    if (e instanceof SecretNotFoundException) {
+      // Deleted or revoked at the source: stop serving the old value.
+      redactor.forget(spec.name());
+      held.forget(spec.name());
+      metrics.leaseExpiry(spec.name(), null);
+      cache.remove(spec.name()).ifPresent(gone -> {
+        metrics.forgetSecret(gone.provider(), gone.name());
+        audit.record(AuditEvent.audit("secret_purge", spec.provider(), spec.name(), "success")
+            .withExtra("reason", "not found in provider"));
+      });
+    }
+    return new Result(spec, null, null, e);
+  }
+
+  private Result stored(SecretSpec spec, String user, SecretPayload payload, Instant start, Duration took) {
     redactor.remember(spec.name(), payload.values().values());
     SecretCache.Update update = cache.put(spec.name(), spec.provider(), payload, start);
+    held.held(ref(spec), payload, update.previous() == null ? null : update.previous().payload());
+    metrics.leaseExpiry(spec.name(), payload.lease().map(Lease::expiresAt).orElse(null));
     metrics.fetched(spec.provider(), true, took);
     metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
     audit.record(
@@ -162,6 +261,51 @@ public final class SecretSync {
       }
     }
     return new Result(spec, update, payload, null);
+  }
+
+  /**
+   * How long until the held lease of {@code secret} reaches its refresh point (zero when due);
+   * empty for a secret without a lease. The poller wakes up by then whatever its interval.
+   */
+  public Optional<Duration> untilLeaseRefresh(String secret) {
+    return held.refreshPoint(secret).map(at -> {
+      Duration d = Duration.between(clock.instant(), at);
+      return d.isNegative() ? Duration.ZERO : d;
+    });
+  }
+
+  /** Whether {@code secret} holds a leased payload (a dynamic credential). */
+  public boolean leased(String secret) {
+    return held.lease(secret).isPresent();
+  }
+
+  /**
+   * Reports the outcome of rolling out a change of {@code secret}: when every container that held it
+   * now runs the newest version (or there are none), each superseded leased payload is retired
+   * once through its provider; otherwise they are kept (never revoke a credential still in use) and
+   * the next successful rollout retires them.
+   */
+  public void rolledOut(String secret, boolean everyTargetCurrent, Duration took) {
+    if (everyTargetCurrent && held.lease(secret).isPresent()) {
+      held.rolledOutIn(secret, took);
+    }
+    if (!everyTargetCurrent) {
+      if (held.hasSuperseded(secret)) {
+        LOG.info("secret '{}': keeping the superseded lease(s) until every container runs the new version", secret);
+      }
+      return;
+    }
+    for (HeldVersions.Superseded s : held.takeSuperseded(secret)) {
+      try {
+        providers.apply(s.ref().provider()).retire(s.ref(), s.payload());
+      } catch (ProviderException e) {
+        metrics.providerError(s.ref().provider());
+        LOG.warn("retiring the superseded version of secret '{}' failed: {}", secret, redactor.redact(e.getMessage()));
+      } catch (RuntimeException e) {
+        metrics.providerError(s.ref().provider());
+        LOG.warn("retiring the superseded version of secret '{}' failed ({})", secret, e.getClass().getSimpleName());
+      }
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ public final class DsoMetrics {
   public static final List<String> STRATEGIES = List.of("rolling", "restart", "signal", "none");
 
   private static final List<String> STATUSES = List.of("success", "failed");
+  /** A change check found the held version ({@code unchanged}), a new one, or failed. */
+  private static final List<String> CHECK_RESULTS = List.of("unchanged", "changed", "failed");
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter fetches;
@@ -40,6 +42,8 @@ public final class DsoMetrics {
   private final Gauge managedContainers;
   private final Counter webhookRequests;
   private final Gauge pollInterval;
+  private final Counter changeChecks;
+  private final Gauge leaseExpiry;
 
   /** Webhook answers pre-created at 0, so that a flood shows up as a rate, not a new series. */
   public static final List<String> WEBHOOK_STATUSES = List.of("202", "400", "401", "403", "404", "413", "429");
@@ -161,6 +165,20 @@ public final class DsoMetrics {
             .unit(Unit.SECONDS)
             .labelNames("secret")
             .register(registry);
+    changeChecks =
+        Counter.builder()
+            .name("dso_secret_change_checks_total")
+            .help("Cheap change checks (version ids) made instead of full reads; also counted in"
+                + " dso_secret_fetches_total, so full reads = fetches - change checks")
+            .labelNames("provider", "result")
+            .register(registry);
+    leaseExpiry =
+        Gauge.builder()
+            .name("dso_secret_lease_expiry_timestamp_seconds")
+            .help("Unix time at which the lease of each leased (dynamic) secret's held credential expires")
+            .unit(Unit.SECONDS)
+            .labelNames("secret")
+            .register(registry);
     for (String mode : List.of("env", "file")) {
       for (String status : STATUSES) {
         injections.labelValues(mode, status);
@@ -182,6 +200,9 @@ public final class DsoMetrics {
       providerErrors.labelValues(provider);
       changes.labelValues(provider);
       fetchDuration.labelValues(provider);
+      for (String result : CHECK_RESULTS) {
+        changeChecks.labelValues(provider, result);
+      }
     }
   }
 
@@ -190,6 +211,25 @@ public final class DsoMetrics {
     fetchDuration.labelValues(provider).observe(took.toNanos() / 1e9);
     if (!success) {
       providerErrors.labelValues(provider).inc();
+    }
+  }
+
+  /** A failed provider call that is not a fetch (a retirement): counted as a provider error only. */
+  public void providerError(String provider) {
+    providerErrors.labelValues(provider).inc();
+  }
+
+  /** One change check and its result ({@code unchanged}, {@code changed}, {@code failed}). */
+  public void changeChecked(String provider, String result) {
+    changeChecks.labelValues(provider, result).inc();
+  }
+
+  /** The held credential of {@code secret} expires at {@code at}; null removes the series. */
+  public void leaseExpiry(String secret, Instant at) {
+    if (at == null) {
+      leaseExpiry.remove(secret);
+    } else {
+      leaseExpiry.labelValues(secret).set(at.toEpochMilli() / 1000.0);
     }
   }
 

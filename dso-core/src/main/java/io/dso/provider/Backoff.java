@@ -14,6 +14,18 @@ public record Backoff(Duration base, Duration max) {
     }
   }
 
+  /**
+   * The jittered delay, but at least {@code atLeast} (a backend's Retry-After), still capped at
+   * {@code max} so that a hostile or broken hint cannot stall the agent.
+   */
+  public Duration delay(int retry, RandomGenerator random, Duration atLeast) {
+    Duration d = delay(retry, random);
+    if (atLeast == null || d.compareTo(atLeast) >= 0) {
+      return d;
+    }
+    return atLeast.compareTo(max) > 0 ? max : atLeast;
+  }
+
   public Duration delay(int retry, RandomGenerator random) {
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1");

@@ -95,9 +95,21 @@ public final class RotationEngine {
     awaitAll(requestTargets(all, s -> true, Reason.CONTAINER));
   }
 
-  /** After {@code secret} changed: every container holding it, in a stable (name) order. */
-  public void secretChanged(String secret) {
+  /**
+   * After {@code secret} changed: every container holding it, in a stable (name) order. True when,
+   * afterwards, every running container that holds the secret is up to date (or there is none), so
+   * that a superseded credential is no longer used by any of them.
+   */
+  public boolean secretChanged(String secret) {
     awaitAll(requestTargets(docker.list(false), s -> s.name().equals(secret), Reason.CHANGE));
+    for (ContainerSummary c : docker.list(false)) {
+      Target t = injector.target(c);
+      if (t != null && t.secrets().stream().anyMatch(s -> s.name().equals(secret))
+          && !injector.plan(c.name()).map(InjectionPlan::upToDate).orElse(true)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public void onEvent(ContainerEvent e) {
