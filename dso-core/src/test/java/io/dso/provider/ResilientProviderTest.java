@@ -65,7 +65,7 @@ class ResilientProviderTest {
     }
     String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
 
-    assertThat(out).contains("retrying secret 'myapp/db'").contains("[REDACTED]").doesNotContain(canary);
+    assertThat(out).contains("retrying the fetch of 'myapp/db'").contains("[REDACTED]").doesNotContain(canary);
     assertThat(out.lines()).hasSize(1);
   }
 
