@@ -112,20 +112,21 @@ class DialectCorpusAgentIT {
       }
     }
     return switch (base) {
-      case "01-aws-iam-role" -> "assumes a role through STS with the instance's credentials; the fake has no instance metadata";
       case "07-azure-managed-identity" -> "managed identity needs the machine's metadata endpoint and a vault_name resolved to the public cloud";
       default -> null;
     };
   }
 
   private Rig rigFor(String base, Path pairDir, String canary) throws Exception {
-    if (base.startsWith("02-") || base.startsWith("03-")) {
-      String region = base.startsWith("02-") ? "eu-west-1" : "us-west-2";
+    if (base.startsWith("01-") || base.startsWith("02-") || base.startsWith("03-")) {
+      String region = Map.of("01", "us-east-1", "02", "eu-west-1", "03", "us-west-2").get(base.substring(0, 2));
       String keyId = "AKIDCORPUS" + base.substring(0, 2);
       String secretKey = "CANARY-sk-" + UUID.randomUUID();
       FakeSecretsManagerServer fake = new FakeSecretsManagerServer(region, keyId, secretKey);
       fake.putString("app/api", "{\"token\":\"" + canary + "\"}");
       fake.putString("app/cache", "{\"CACHE_URL\":\"" + canary + "\"}");
+      fake.putString("myapp/db-credentials", "{\"password\":\"" + canary + "\"}");
+      fake.allowRole("arn:aws:iam::123456789012:role/dso-reader", null);
       String endpoint = fake.endpoint().toString();
       return new Rig() {
         @Override
@@ -137,7 +138,7 @@ class DialectCorpusAgentIT {
         @Override
         public String adapt(String yaml) {
           return yaml.replace("http://127.0.0.1:4566", endpoint)
-              .replace("region: us-west-2\n", "region: us-west-2\n    endpoint: " + endpoint + "\n")
+              .replaceAll("(?m)^(\\s*)region: (us-west-2|us-east-1)$", "$0\n$1endpoint: " + endpoint + "\n$1sts_endpoint: " + endpoint)
               .replace("{ region: us-west-2 }", "{ region: us-west-2, endpoint: \"" + endpoint + "\" }");
         }
 
