@@ -28,16 +28,16 @@ final class ProviderDialect {
       "vault", Map.of("token", "", "approle", "approle", "kubernetes", "jwt", "jwt", "jwt"),
       "azure", Map.of("managed_identity", "", "service_principal", "", "env", ""),
       "huawei", Map.of("access_key", "", "env", ""));
-  /** Per type: each {@code auth.params} name and the native config key it becomes ({@code auth.x} nests). */
+  /** Per type: each {@code auth.params} name and the native config key it becomes. */
   static final Map<String, Map<String, String>> PARAMS = Map.of(
       "aws", Map.ofEntries(Map.entry("access_key", "access_key_id"), Map.entry("secret_key", "secret_access_key"),
           Map.entry("access_key_id", "access_key_id"), Map.entry("secret_access_key", "secret_access_key"),
           Map.entry("session_token", "session_token"), Map.entry("region", "region"), Map.entry("endpoint", "endpoint"),
           Map.entry("profile", "profile"), Map.entry("role_arn", "role_arn"), Map.entry("external_id", "external_id")),
       "vault", Map.ofEntries(Map.entry("address", "address"), Map.entry("token", "token"), Map.entry("token_file", "token_file"),
-          Map.entry("namespace", "namespace"), Map.entry("mount", "mount"), Map.entry("role_id", "auth.role_id"),
-          Map.entry("secret_id", "auth.secret_id"), Map.entry("secret_id_file", "auth.secret_id_file"),
-          Map.entry("role", "auth.role"), Map.entry("jwt_file", "auth.jwt_file"), Map.entry("token_path", "auth.jwt_file")),
+          Map.entry("namespace", "namespace"), Map.entry("mount", "mount"), Map.entry("role_id", "role_id"),
+          Map.entry("secret_id", "secret_id"), Map.entry("secret_id_file", "secret_id_file"),
+          Map.entry("role", "role"), Map.entry("jwt_file", "jwt_file"), Map.entry("token_path", "jwt_file")),
       "azure", Map.of("vault_url", "vault_url", "vault_name", "vault_name", "tenant_id", "tenant_id", "client_id", "client_id",
           "client_secret", "client_secret"),
       "huawei", Map.of("region", "region", "project_id", "project_id", "access_key", "access_key", "secret_key", "secret_key",
@@ -118,9 +118,9 @@ final class ProviderDialect {
     String login = methods.get(method);
     List<String> became = new ArrayList<>();
     if (!login.isEmpty()) {
-      MappingNode nested = child(config, "auth", key);
-      set(nested, "method", scalar(login, methodNode), methodNode);
-      became.add(path + ".config.auth.method: " + login);
+      // The vault plugin reads its login method as the scalar auth: next to role_id, secret_id, role, jwt_file.
+      set(config, "auth", scalar(login, methodNode), methodNode);
+      became.add(path + ".config.auth: " + login);
     }
     Node paramsNode = get(auth, "params");
     if (paramsNode instanceof MappingNode ps) {
@@ -132,13 +132,7 @@ final class ProviderDialect {
               "known: " + String.join(", ", params.keySet().stream().sorted().toList()));
           continue;
         }
-        MappingNode into = config;
-        String leaf = target;
-        if (target.startsWith("auth.")) {
-          into = child(config, "auth", t.getKeyNode());
-          leaf = target.substring(5);
-        }
-        set(into, leaf, t.getValueNode(), t.getKeyNode());
+        set(config, target, t.getValueNode(), t.getKeyNode());
         became.add(path + ".config." + target);
       }
     } else if (paramsNode != null && !Values.isNull(paramsNode)) {
