@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.provider.azure.FakeKeyVaultServer;
 import io.dso.testing.DockerCli;
+import io.dso.testing.FakeCsmsServer;
 import io.dso.testing.FakeSecretsManagerServer;
 import io.dso.testing.FakeVaultServer;
 import io.dso.testing.FreePorts;
@@ -174,6 +175,30 @@ class DialectCorpusAgentIT {
           return yaml.replace("http://127.0.0.1:8200", address).replace("https://vault.example:8200", address)
               .replace("/run/vault/secret-id", secretIdFile.toString())
               .replace("/var/run/secrets/kubernetes.io/serviceaccount/token", jwtFile.toString());
+        }
+
+        @Override
+        public void close() {
+          fake.close();
+        }
+      };
+    }
+    if (base.startsWith("09-")) {
+      String ak = "AKCORPUS09";
+      String sk = "CANARY-hwsk-" + UUID.randomUUID();
+      FakeCsmsServer fake = new FakeCsmsServer("0123456789abcdef", ak, sk);
+      fake.put("app-secret", "{\"token\":\"" + canary + "\"}");
+      String endpoint = fake.endpoint().toString();
+      return new Rig() {
+        @Override
+        public Map<String, String> env() {
+          return Map.of("HW_AK", ak, "HW_SK", sk);
+        }
+
+        @Override
+        public String adapt(String yaml) {
+          // The fake stands in for the region's endpoint, at the same level as the region.
+          return yaml.replaceAll("(?m)^(\\s*)region: ap-southeast-1$", "$0\n$1endpoint: " + endpoint);
         }
 
         @Override
