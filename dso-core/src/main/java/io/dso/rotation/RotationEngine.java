@@ -55,6 +55,7 @@ public final class RotationEngine {
   /** Per container, the labels (secret versions) of the last rotation that failed: not retried on mere container events. */
   private final Map<String, Map<String, String>> failedTo = new ConcurrentHashMap<>();
   private final Map<String, Integer> retries = new ConcurrentHashMap<>();
+  private final Map<String, SecretSpec> secretsByName;
 
   public RotationEngine(
       DsoConfig config, DockerEngine docker, Injector injector, RotationJournal journal, DsoMetrics metrics,
@@ -62,7 +63,9 @@ public final class RotationEngine {
     this.docker = docker;
     this.injector = injector;
     this.journal = journal;
-    this.recovery = new RotationRecovery(docker, journal, injector::isTarget);
+    this.secretsByName = config.secrets().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+        SecretSpec::name, spec -> spec, (a, b) -> a));
+    this.recovery = new RotationRecovery(docker, journal, injector::isTarget, this::recovered);
     this.strategies = new Strategies(config, docker, audit, stop);
     this.metrics = metrics;
     this.audit = audit;
@@ -229,6 +232,10 @@ public final class RotationEngine {
     }
     long t0 = System.nanoTime();
     try {
+      if (!plan.firstInjectionOnly() && strategy.replacesContainer()) {
+        // Named in the journal, so that recovery after a crash audits this rotation if it completes it.
+        journal.delivering(name, plan.changed().stream().map(SecretSpec::name).toList());
+      }
       String servingId = strategy.rotate(c, plan.change(), journal);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       for (SecretSpec s : strategy.replacesContainer() ? plan.changed() : plan.needNewContainer()) {
@@ -342,6 +349,25 @@ public final class RotationEngine {
           .withExtra("strategy", strategy.name())
           .withExtra("duration_ms", took.toMillis());
       audit.record(error == null ? e : e.withExtra("error", error));
+    }
+  }
+
+  /**
+   * A rotation that a crash or a stop interrupted and recovery completed: audited and counted as the
+   * rotation it was (its duration is unknown, so 0), with {@code recovered: true}.
+   */
+  private void recovered(RotationJournal.Entry e, String servingId) {
+    if (e.secrets().isEmpty()) {
+      return; // a first injection, or a journal from before secret names were recorded
+    }
+    metrics.rotated(e.strategy(), true, Duration.ZERO);
+    for (String secret : e.secrets()) {
+      SecretSpec s = secretsByName.get(secret);
+      audit.record(AuditEvent.audit("secret_rotate", s == null ? null : s.provider(), secret, "success")
+          .withContainer(servingId)
+          .withExtra("strategy", e.strategy())
+          .withExtra("duration_ms", 0L)
+          .withExtra("recovered", true));
     }
   }
 

@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +27,29 @@ public final class RotationJournal {
   private static final Logger LOG = LoggerFactory.getLogger(RotationJournal.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A rotation's progress: which container, strategy, the old and new container ids, the last step done. */
-  public record Entry(String container, String strategy, String oldId, String newId, String step, String startedAt) {
+  /**
+   * A rotation's progress: which container, strategy, the old and new container ids, the last step
+   * done, and the names (never values) of the secrets it delivers, so that a rotation completed by
+   * recovery after a crash is audited like one that finished by itself.
+   */
+  public record Entry(
+      String container, String strategy, String oldId, String newId, String step, String startedAt, List<String> secrets) {
+    public Entry {
+      // Journals written before the secret names were recorded read as naming none.
+      secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    public Entry(String container, String strategy, String oldId, String newId, String step, String startedAt) {
+      this(container, strategy, oldId, newId, step, startedAt, List.of());
+    }
+
     Entry at(String newStep, String id) {
-      return new Entry(container, strategy, oldId, id == null ? newId : id, newStep, startedAt);
+      return new Entry(container, strategy, oldId, id == null ? newId : id, newStep, startedAt, secrets);
     }
   }
+
+  /** Per container, the secrets the rotation about to begin delivers (set by the engine, read by begin). */
+  private final Map<String, List<String>> delivering = new ConcurrentHashMap<>();
 
   private final Path dir;
   /** {@code strategy:step} after which the process halts: a seam for crash tests, empty in production. */
@@ -70,8 +89,14 @@ public final class RotationJournal {
     return Files.exists(file(container));
   }
 
+  /** Names the secrets that the next rotation of {@code container} delivers; recorded in its entry. */
+  void delivering(String container, List<String> secrets) {
+    delivering.put(container, List.copyOf(secrets));
+  }
+
   public Entry begin(String container, String strategy, String oldId, String startedAt) {
-    Entry e = new Entry(container, strategy, oldId, null, "begin", startedAt);
+    List<String> secrets = delivering.remove(container);
+    Entry e = new Entry(container, strategy, oldId, null, "begin", startedAt, secrets);
     write(e);
     return e;
   }

@@ -25,6 +25,7 @@ public final class RotationRecovery {
   private final DockerEngine docker;
   private final RotationJournal journal;
   private final java.util.function.Predicate<ContainerSummary> ours;
+  private final java.util.function.BiConsumer<RotationJournal.Entry, String> completed;
 
   /** Recovery of every {@code _dso_new}/{@code _dso_old} leftover on the daemon (tests, single-agent hosts). */
   public RotationRecovery(DockerEngine docker, RotationJournal journal) {
@@ -37,9 +38,20 @@ public final class RotationRecovery {
    *     in {@code _dso_old}, is never touched
    */
   public RotationRecovery(DockerEngine docker, RotationJournal journal, java.util.function.Predicate<ContainerSummary> ours) {
+    this(docker, journal, ours, (entry, newId) -> { });
+  }
+
+  /**
+   * @param completed told of every interrupted rotation that recovery completed (the entry and the id of
+   *     the container now serving), so that it is audited and counted like a rotation that finished
+   */
+  public RotationRecovery(
+      DockerEngine docker, RotationJournal journal, java.util.function.Predicate<ContainerSummary> ours,
+      java.util.function.BiConsumer<RotationJournal.Entry, String> completed) {
     this.docker = docker;
     this.journal = journal;
     this.ours = ours;
+    this.completed = completed;
   }
 
   /** Recovers every container; returns a line per action taken, for logs and tests. */
@@ -89,6 +101,7 @@ public final class RotationRecovery {
       if (e.oldId() != null) {
         docker.remove(e.oldId(), true);
       }
+      newId.ifPresent(id -> completed.accept(e, id));
       return "completed " + e.strategy() + " rotation interrupted after " + e.step();
     }
     newId.ifPresent(id -> docker.remove(id, true));

@@ -54,14 +54,16 @@ class RotationJournalTest {
   void fileHoldsOnlyNamesIdsAndSteps() throws Exception {
     String canary = "CANARY-journal-5f0e2a";
     RotationJournal j = new RotationJournal(state, null);
+    j.delivering("svc", List.of("app/db"));
     RotationJournal.Entry e = j.begin("svc", "rolling", "old", "2026-11-29T00:00:00Z");
     e = j.step(e, "created", "new");
     String text = Files.readString(state.resolve("rotations/svc.json"));
     JsonNode node = JSON.readTree(text);
     List<String> fields = new ArrayList<>();
     node.properties().forEach(f -> fields.add(f.getKey()));
-    assertThat(fields).containsExactlyInAnyOrder("container", "strategy", "oldId", "newId", "step", "startedAt");
+    assertThat(fields).containsExactlyInAnyOrder("container", "strategy", "oldId", "newId", "step", "startedAt", "secrets");
     assertThat(node.get("step").asText()).isEqualTo("created");
+    assertThat(j.pending()).singleElement().extracting(RotationJournal.Entry::secrets).isEqualTo(List.of("app/db"));
     assertThat(text).doesNotContain(canary).doesNotContainIgnoringCase("value").doesNotContainIgnoringCase("env");
     j.finish(e);
   }

@@ -137,6 +137,33 @@ class RotationRecoveryDockerTest {
   }
 
   @Test
+  void aCompletedRotationIsReportedWithTheSecretsItDelivers() {
+    String x = cli.name("f2");
+    String old = cli.runHealthy(x + "_dso_old");
+    String fresh = cli.runHealthy(x + "_dso_new");
+    journal.delivering(x, List.of("app/one", "app/two"));
+    entry(x, "rolling", old, fresh, "renamed_old");
+    List<String> reported = new java.util.ArrayList<>();
+    new RotationRecovery(docker, journal, c -> cli.owns(c.name()),
+        (e, serving) -> reported.add(e.container() + " " + e.secrets() + " " + serving)).recover();
+    assertOnly(x, fresh);
+    assertThat(reported).containsExactly(x + " [app/one, app/two] " + fresh);
+  }
+
+  @Test
+  void aRolledBackRotationIsNotReportedAsCompleted() {
+    String x = cli.name("e3");
+    String old = cli.runHealthy(x);
+    String fresh = cli.runHealthy(x + "_dso_new");
+    journal.delivering(x, List.of("app/one"));
+    entry(x, "rolling", old, fresh, "started");
+    List<String> reported = new java.util.ArrayList<>();
+    new RotationRecovery(docker, journal, c -> cli.owns(c.name()), (e, serving) -> reported.add(serving)).recover();
+    assertOnly(x, old);
+    assertThat(reported).isEmpty();
+  }
+
+  @Test
   void rollingAfterRenamedNew_rollsForward() {
     String x = cli.name("g");
     String old = cli.runHealthy(x + "_dso_old");
