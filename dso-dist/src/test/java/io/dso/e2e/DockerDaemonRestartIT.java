@@ -6,17 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.dso.testing.DockerCli;
 import io.dso.testing.DockerRig;
 import io.dso.testing.FreePorts;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +30,6 @@ class DockerDaemonRestartIT {
   @Test
   void agentReportsTheOutageAndCarriesOnAfterTheDaemonRestarts() throws Exception {
     DockerRig.dockerHost(); // the rig (and its packages) must be there; this test adds a second daemon
-    Path rigDir = Path.of("/tmp/dso-rig-e2e-" + UUID.randomUUID().toString().substring(0, 8));
     String secret = "e2e-restart/env";
     String canary = "CANARY-restart-" + UUID.randomUUID();
     Files.writeString(dir.resolve("secrets.json"), "{\"%s\": {\"AFTER_RESTART\": \"%s\"}}".formatted(secret, canary));
@@ -53,9 +47,8 @@ class DockerDaemonRestartIT {
         """.formatted(secret));
     int metricsPort = FreePorts.loopback();
     int apiPort = FreePorts.loopback();
-    try {
-      rig(rigDir, "up", false);
-      String host = dockerHost(rigDir);
+    try (SecondDaemon second = new SecondDaemon()) {
+      String host = second.up();
       try (AgentProcess agent = AgentProcess.start(dir, config, metricsPort, apiPort, Map.of("DOCKER_HOST", host))) {
         agent.awaitMetrics(Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
@@ -65,7 +58,7 @@ class DockerDaemonRestartIT {
         });
 
         long down = System.nanoTime();
-        rig(rigDir, "down", false);
+        second.down();
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
           var ready = AgentProcess.get(apiPort, "/ready");
           assertThat(ready.statusCode()).isEqualTo(503);
@@ -77,7 +70,7 @@ class DockerDaemonRestartIT {
         assertThat(AgentProcess.get(metricsPort, "/metrics").statusCode()).isEqualTo(200);
         assertThat(agent.alive()).isTrue();
 
-        rig(rigDir, "up", false);
+        second.up();
         long up = System.nanoTime();
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
           var ready = AgentProcess.get(apiPort, "/ready");
@@ -86,7 +79,7 @@ class DockerDaemonRestartIT {
         });
         System.out.printf("reconnection reported %d ms after 'up' finished%n", (System.nanoTime() - up) / 1_000_000);
 
-        try (DockerCli docker = new DockerCli(dockerHost(rigDir))) {
+        try (DockerCli docker = new DockerCli(host)) {
           String name = docker.name("after-restart");
           docker.runDetached(name, List.of("--label", "dso.reloader=true", "--label", "dso.secrets=" + secret),
               DockerCli.BUSYBOX, "sleep", "3600");
@@ -99,52 +92,6 @@ class DockerDaemonRestartIT {
       for (String log : List.of("audit.log", "stdout.log", "stderr.log")) {
         assertThat(Files.readString(dir.resolve(log))).as(log).doesNotContain(canary);
       }
-    } finally {
-      rig(rigDir, "down", true);
     }
-  }
-
-  /** {@code scripts/test-rig.sh CMD} for the private rig in {@code rigDir}. */
-  private static void rig(Path rigDir, String command, boolean purge) throws IOException, InterruptedException {
-    Path log = Files.createTempFile("dso-rig-e2e", ".log");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(AgentProcess.repoRoot().resolve("scripts/test-rig.sh").toString(), command)
-          .redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().remove("DOCKER_HOST");
-      pb.environment().put("DSO_TEST_RIG_DIR", rigDir.toString());
-      if (purge) {
-        pb.environment().put("DSO_TEST_RIG_PURGE", "1");
-      }
-      Process p = pb.start();
-      p.getOutputStream().close();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroy();
-        throw new AssertionError("test-rig.sh " + command + " hung:\n" + Files.readString(log));
-      }
-      if (p.exitValue() != 0) {
-        throw new AssertionError("test-rig.sh " + command + " failed (" + p.exitValue() + "):\n" + Files.readString(log)
-            + tail(rigDir.resolve("dockerd.log")));
-      }
-    } finally {
-      Files.deleteIfExists(log);
-    }
-  }
-
-  private static String tail(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return "\n--- " + file + " (tail) ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static String dockerHost(Path rigDir) throws IOException {
-    String env = Files.readString(rigDir.resolve("env"));
-    Matcher m = Pattern.compile("DOCKER_HOST=(\\S+)").matcher(env);
-    if (!m.find()) {
-      throw new AssertionError("no DOCKER_HOST in " + rigDir.resolve("env") + ": " + env);
-    }
-    return m.group(1);
   }
 }

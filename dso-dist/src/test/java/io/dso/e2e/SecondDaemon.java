@@ -48,6 +48,11 @@ final class SecondDaemon implements AutoCloseable {
     }
   }
 
+  /** The rig's own stop: removes the daemon's containers, then stops dockerd; images stay for {@link #up}. */
+  void down() throws IOException, InterruptedException {
+    rig("down", false);
+  }
+
   @Override
   public void close() throws IOException {
     try {
