@@ -124,6 +124,10 @@ public final class AgentCommand implements Callable<Integer> {
       audit.close();
       return 2;
     }
+    // Notifications follow the audit stream; started here, not in Agent, because their socket route
+    // (io.dso.notify) sits above the API layer that itself depends on the agent.
+    io.dso.notify.Notifier notifier = io.dso.notify.Notifier.start(agent.config().notifications(), redactor, clock, env);
+    audit.subscribe(notifier);
     HttpEndpoint metrics = null;
     HttpEndpoint apiServer = null;
     try {
@@ -137,6 +141,7 @@ public final class AgentCommand implements Callable<Integer> {
         metrics.close();
       }
       agent.stop();
+      notifier.close();
       audit.close();
       throw e;
     }
@@ -148,6 +153,7 @@ public final class AgentCommand implements Callable<Integer> {
         m.close();
       }
       agent.stop();
+      notifier.close();
       audit.close();
     }, "dso-shutdown"));
     agent.start();
