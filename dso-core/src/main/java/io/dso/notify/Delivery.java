@@ -28,7 +28,6 @@ final class Delivery implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final Thread thread;
   private volatile boolean stopping;
-  private volatile boolean busy;
 
   Delivery(Sender sender) {
     this.sender = sender;
@@ -78,7 +77,6 @@ final class Delivery implements AutoCloseable {
       if (job == null) {
         continue;
       }
-      busy = true;
       try {
         Sender.Outcome o = sender.withRetries(job.body(), () -> stopping);
         if (o.delivered()) {
@@ -88,12 +86,13 @@ final class Delivery implements AutoCloseable {
           LOG.warn("notification destination '{}': gave up on a '{}' notification after {} attempt(s): {}",
               name(), job.event(), o.attempts(), o.last().problem());
         }
+      } catch (RuntimeException e) {
+        failed.incrementAndGet(); // never lose the sender thread to one bad body
+        LOG.warn("notification destination '{}': a '{}' notification failed: {}", name(), job.event(), e.getClass().getSimpleName());
       } catch (InterruptedException e) {
         failed.incrementAndGet();
         LOG.warn("notification destination '{}': a '{}' notification was not sent: the agent is stopping", name(), job.event());
         break;
-      } finally {
-        busy = false;
       }
     }
     int left = queue.size();
@@ -124,9 +123,5 @@ final class Delivery implements AutoCloseable {
   @Override
   public void close() {
     awaitStopped(System.nanoTime() + DRAIN.toNanos());
-  }
-
-  boolean idle() {
-    return queue.isEmpty() && !busy;
   }
 }

@@ -4,7 +4,6 @@ import io.dso.config.NotificationDestination;
 import io.dso.config.NotificationSettings;
 import io.dso.observability.Redactor;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +64,6 @@ public final class Notifier implements Consumer<Map<String, Object>>, AutoClosea
     return tester.test(nameOrNull);
   }
 
-  /** True when nothing is queued or being sent (for tests and orderly stops). */
-  boolean idle() {
-    return deliveries.stream().allMatch(Delivery::idle);
-  }
-
   /** Stops accepting records, sends what is queued within one second in total, then closes the client. */
   @Override
   public void close() {
@@ -81,10 +75,5 @@ public final class Notifier implements Consumer<Map<String, Object>>, AutoClosea
     long deadline = System.nanoTime() + Delivery.DRAIN.toNanos();
     deliveries.forEach(d -> d.awaitStopped(deadline));
     poster.close();
-  }
-
-  /** The drain bound of {@link #close}. */
-  public static Duration drainBound() {
-    return Delivery.DRAIN;
   }
 }

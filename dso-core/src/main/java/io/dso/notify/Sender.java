@@ -16,13 +16,14 @@ import java.util.random.RandomGenerator;
  */
 final class Sender {
   /** One attempt: the HTTP status (null when none came back), its time, and a URL-free problem. */
-  record Attempt(Integer status, Duration took, String problem, Optional<Duration> retryAfter) {
+  record Attempt(Integer status, Duration took, String problem, Optional<Duration> retryAfter, boolean refused) {
     boolean ok() {
       return status != null && status >= 200 && status < 300;
     }
 
+    /** 5xx, 429 and network errors; not a request the HTTP client itself refused to send. */
     boolean retryable() {
-      return status == null || status == 429 || status >= 500;
+      return !refused && (status == null || status == 429 || status >= 500);
     }
   }
 
@@ -53,10 +54,15 @@ final class Sender {
       HttpPoster.Reply reply = poster.post(destination.url(), destination.headers(), body, destination.timeout());
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       return new Attempt(reply.status(), took, reply.status() >= 200 && reply.status() < 300 ? null : "HTTP " + reply.status(),
-          reply.retryAfter());
+          reply.retryAfter(), false);
     } catch (IOException e) {
       // The exception's text may quote the URL: only its kind is kept.
-      return new Attempt(null, Duration.ofNanos(System.nanoTime() - t0), networkProblem(e), Optional.empty());
+      return new Attempt(null, Duration.ofNanos(System.nanoTime() - t0), networkProblem(e), Optional.empty(), false);
+    } catch (RuntimeException e) {
+      // e.g. a header value the HTTP client will not send: trying again cannot help
+      return new Attempt(null, Duration.ofNanos(System.nanoTime() - t0),
+          "the HTTP client refused the request (" + e.getClass().getSimpleName() + "); check the destination's headers",
+          Optional.empty(), true);
     }
   }
 

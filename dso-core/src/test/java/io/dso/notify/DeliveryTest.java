@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The per-destination queue: bounded (oldest dropped and counted), and a stop that does not wait long. */
 class DeliveryTest {
@@ -51,6 +52,7 @@ class DeliveryTest {
   }
 
   @Test
+  @Timeout(30) // without the cut, close() would wait out an hour of backoff
   void closeCutsARetryingDeliveryShortWithinTheDrainBound() throws Exception {
     CountDownLatch attempted = new CountDownLatch(1);
     HttpPoster failing = (url, headers, body, timeout) -> {

@@ -103,6 +103,18 @@ class SenderTest {
   }
 
   @Test
+  void aRequestTheHttpClientRefusesIsNotRetried() throws Exception {
+    HttpPoster refusing = (url, headers, body, timeout) -> {
+      throw new IllegalArgumentException("invalid header value for " + url);
+    };
+    Sender.Outcome o = sender(refusing, RETRY).withRetries(new byte[0], () -> false);
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(o.last().problem()).isEqualTo(
+        "the HTTP client refused the request (IllegalArgumentException); check the destination's headers");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
   void stoppingEndsRetriesAfterTheCurrentAttempt() throws Exception {
     ScriptedPoster poster = new ScriptedPoster(500, 500, 500);
     Sender.Outcome o = sender(poster, RETRY).withRetries(new byte[0], () -> true);
