@@ -152,6 +152,7 @@ public final class NotificationsTestCommand implements Callable<Integer> {
     }
     if (via.equals("local")) {
       err.println("dso: no agent is running: sending from this process with the config file");
+      err.flush(); // before the table, when both go to one terminal
     }
     int width = Math.max("DESTINATION".length(), results.stream().mapToInt(r -> r.get("destination").toString().length()).max().orElse(0));
     String row = "%-" + width + "s  %-7s  %-6s  %-6s  %s%n";
