@@ -43,8 +43,7 @@ public final class NotificationTester {
     List<NotificationDestination> chosen = choose(settings, nameOrNull);
     List<Result> results = new ArrayList<>();
     for (NotificationDestination d : chosen) {
-      Notification n = new Notification("test", null, null, null, null, "test",
-          "sent by 'dso notifications test' to destination '" + d.name() + "'", clock.instant().toString(), host, null);
+      Notification n = new Notification("test", null, null, null, null, "test", null, clock.instant().toString(), host, null);
       Sender.Attempt a = new Sender(d, settings.retry(), poster, x -> {}, RandomGenerator.getDefault())
           .once(payloads.body(d.type(), n));
       results.add(new Result(d.name(), d.type().wire(), a.ok(), a.status(), a.took().toMillis(), a.problem()));

@@ -59,7 +59,7 @@ public final class Payloads {
           + "secret " + quote(n.secret()) + into(n) + details(n) + error(n);
       case "provider_outage" -> "provider " + quote(n.provider()) + " has been failing since " + n.time() + error(n);
       case "provider_recovered" -> "provider " + quote(n.provider()) + " answers again";
-      case "test" -> "test notification" + (n.error() == null ? "" : " (" + n.error() + ")");
+      case "test" -> "test notification sent by 'dso notifications test': this destination works";
       default -> n.event();
     };
     return safe("[dso" + (n.host() == null ? "" : "@" + n.host()) + "] " + what).replaceAll("[\\p{Cntrl}]", " ");

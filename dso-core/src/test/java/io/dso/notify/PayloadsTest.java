@@ -46,6 +46,16 @@ class PayloadsTest {
   }
 
   @Test
+  void theTestMessageSaysWhereItComesFrom() throws Exception {
+    Notification test = new Notification("test", null, null, null, null, "test", null, "t", "host-1", null);
+    assertThat(JSON.readTree(payloads.body(NotificationDestination.Type.SLACK, test)).get("text").asText())
+        .isEqualTo("[dso@host-1] test notification sent by 'dso notifications test': this destination works");
+    JsonNode generic = JSON.readTree(payloads.body(NotificationDestination.Type.WEBHOOK, test));
+    assertThat(generic.get("event").asText()).isEqualTo("test");
+    assertThat(generic.get("error").isNull()).isTrue();
+  }
+
+  @Test
   void noValueReachesAPayloadFromCanaryBearingAuditRecords() {
     redactor.remember("app/db", List.of(CANARY));
     NotificationRules rules = new NotificationRules(MutableClock.at("2026-01-01T00:00:00Z"), Duration.ZERO, "h");
