@@ -98,17 +98,7 @@ public final class Agent implements AutoCloseable {
     FileInjector files = fileSecrets ? new FileInjector(SecretsDir.prepare(options.secretsDir(), options.root())) : null;
     // Compose file references need the tmpfs only once a service uses one: prepared on first use.
     ComposeFiles composeFiles = new ComposeFiles(
-        new java.util.function.Supplier<>() {
-          private java.nio.file.Path prepared;
-
-          @Override
-          public synchronized java.nio.file.Path get() {
-            if (prepared == null) {
-              prepared = files != null ? files.root() : SecretsDir.prepare(options.secretsDir(), options.root());
-            }
-            return prepared;
-          }
-        });
+        () -> files != null ? files.root() : SecretsDir.prepare(options.secretsDir(), options.root()));
     this.injector = new Injector(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
         composeFiles, metrics, audit, redactor, clock);
     this.rotations = new RotationEngine(config, docker, injector,
