@@ -7,6 +7,7 @@ import io.dso.config.InjectSpec;
 import io.dso.config.ProviderSpec;
 import io.dso.config.SecretSpec;
 import io.dso.config.Targets;
+import io.dso.observability.AuditEvent;
 import io.dso.provider.SecretNotFoundException;
 import io.dso.provider.SecretPayload;
 import java.util.List;
@@ -36,12 +37,28 @@ public final class AgentPlanner implements ComposePlanner {
 
   @Override
   public ComposePlan.Response plan(ComposePlan.Request request) {
-    return plan(request, io.dso.observability.AuditEvent.SYSTEM);
+    return plan(request, AuditEvent.SYSTEM);
   }
 
   /** Plans for {@code user} (the socket's peer), who is named in the audit records of vault fetches. */
   public ComposePlan.Response plan(ComposePlan.Request request, String user) {
-    ComposePlan.Response r = new Planning(sources(user)).plan(request);
+    ComposePlan.Response r;
+    try {
+      r = new Planning(sources(user)).plan(request);
+    } catch (ApiException e) {
+      // The message names services, variables, references and keys, never a value.
+      agent.audit().record(new AuditEvent("audit", "compose_plan", user, null, null, null, "failed", Map.of())
+          .withExtra("project", String.valueOf(request.project()))
+          .withExtra("dry_run", request.dryRun())
+          .withExtra("error", e.getMessage()));
+      throw e;
+    }
+    // Values leave the agent here (to the socket's peer): one record per secret, as for a fetch.
+    new TreeSet<>(r.services().stream().flatMap(s -> s.secrets().stream()).map(ComposePlan.SecretUse::secret).toList())
+        .forEach(secret -> agent.audit().record(new AuditEvent("audit", "compose_plan", user,
+            agent.config().secret(secret).map(SecretSpec::provider).orElse(null), secret, null, "success", Map.of())
+            .withExtra("project", request.project())
+            .withExtra("dry_run", request.dryRun())));
     if (!request.dryRun()) {
       Set<String> used = usedBy.computeIfAbsent(request.project(), p -> ConcurrentHashMap.newKeySet());
       r.services().forEach(s -> s.secrets().forEach(u -> used.add(u.secret())));

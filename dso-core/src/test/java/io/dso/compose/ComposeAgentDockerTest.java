@@ -1,12 +1,14 @@
 package io.dso.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.agent.Agent;
 import io.dso.agent.AgentOptions;
+import io.dso.api.ApiException;
 import io.dso.api.SocketRoute;
 import io.dso.docker.DockerJavaEngine;
 import io.dso.observability.AuditLog;
@@ -79,6 +81,12 @@ class ComposeAgentDockerTest {
           .containsEntry("PASS_FILE", "/run/dso/" + db + "/pass");
       assertThat(web.labels().toString()).doesNotContain(pass1);
 
+      JsonNode bad = JSON.readTree("{\"project\":\"" + project + "\",\"services\":[{\"service\":\"api\","
+          + "\"env\":{\"K\":\"dso://" + db + "/nokey\"}}]}");
+      assertThatThrownBy(() -> routes.get("POST /api/compose/plan").handle("alice", bad))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404))
+          .hasMessageStartingWith("service 'api', variable K: secret '" + db + "' has no key 'nokey' (it has [pass, user])");
+
       String name = docker.name("web");
       List<String> args = new ArrayList<>();
       web.labels().forEach((k, v) -> args.addAll(List.of("--label", k + "=" + v)));
@@ -110,6 +118,17 @@ class ComposeAgentDockerTest {
       assertThat(line).doesNotContain(pass1).doesNotContain(pass2);
       records.add(JSON.readTree(line));
     }
+    assertThat(records).anySatisfy(r -> {
+      assertThat(r.path("event").asText()).isEqualTo("compose_plan");
+      assertThat(r.path("user").asText()).isEqualTo("alice");
+      assertThat(r.path("secret_name").asText()).isEqualTo(db);
+      assertThat(r.path("project").asText()).isEqualTo(project);
+    });
+    assertThat(records).anySatisfy(r -> {
+      assertThat(r.path("event").asText()).isEqualTo("compose_plan");
+      assertThat(r.path("status").asText()).isEqualTo("failed");
+      assertThat(r.path("error").asText()).contains("no key 'nokey'");
+    });
     assertThat(records).anySatisfy(r -> {
       assertThat(r.path("event").asText()).isEqualTo("secret_purge");
       assertThat(r.path("user").asText()).isEqualTo("alice");
