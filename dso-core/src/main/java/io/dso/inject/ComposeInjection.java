@@ -123,6 +123,20 @@ final class ComposeInjection {
         FileInjector.newGeneration(), List.of(), writes);
   }
 
+  /** Rewrites the plan's stale files of a Compose service in its shared directory; false when writing failed (reported). */
+  static boolean write(InjectionPlan plan, ComposeFiles files, Injector injector) {
+    for (InjectionPlan.ComposeWrite w : plan.composeFiles()) {
+      try {
+        files.write(w.project(), w.service(), w.refPath(), ComposeRefs.pick(w.spec().name(), w.key(), w.payload()),
+            w.version(), w.spec().inject().uid(), w.spec().inject().gid());
+      } catch (InjectionException e) {
+        injector.failed(plan.container().id(), w.spec(), e.getMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void addOnce(List<SecretSpec> list, SecretSpec s) {
     if (!list.contains(s)) {
       list.add(s);

@@ -217,18 +217,8 @@ public final class Injector {
     }
   }
 
-  /** Rewrites the stale files of a Compose service in its shared directory; false when writing failed (reported). */
   private boolean writeCompose(InjectionPlan plan) {
-    for (InjectionPlan.ComposeWrite w : plan.composeFiles()) {
-      try {
-        composeFiles.write(w.project(), w.service(), w.refPath(), ComposeRefs.pick(w.spec().name(), w.key(), w.payload()),
-            w.version(), w.spec().inject().uid(), w.spec().inject().gid());
-      } catch (InjectionException e) {
-        failed(plan.container().id(), w.spec(), e.getMessage());
-        return false;
-      }
-    }
-    return true;
+    return plan.composeFiles().isEmpty() || ComposeInjection.write(plan, composeFiles, this);
   }
 
   /** The version label value of a secret's payload as this agent injects it (the HMAC, never a plain hash). */
