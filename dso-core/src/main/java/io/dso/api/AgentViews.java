@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The one place where the API meets the whole agent: it narrows the agent to the views the
- * handlers take (readiness, secrets, events, webhook). Nothing else in this package sees {@code Agent}.
+ * handlers take (readiness, secrets, events, webhook, and {@link AgentSecretAccess} for the socket).
+ * Nothing else in this package sees {@code Agent}.
  */
 public final class AgentViews {
   private AgentViews() {}
@@ -37,5 +38,13 @@ public final class AgentViews {
       }
     };
     return new ApiHandler(bindHost, ready, secrets, WebhookSink.of(agent.webhook()), agent.audit()::subscribe);
+  }
+
+  /**
+   * The unix socket's handler over a running agent: the shared endpoints of {@code shared}, the
+   * value endpoints, and {@code extra} routes keyed {@code "METHOD /path"}.
+   */
+  public static SocketApiHandler socketHandler(Agent agent, ApiHandler shared, java.util.Map<String, SocketRoute> extra) {
+    return new SocketApiHandler(shared, new AgentSecretAccess(agent), agent.audit()::record, extra);
   }
 }
