@@ -64,6 +64,11 @@ public final class AgentClient implements AutoCloseable {
   public static Optional<AgentClient> connect(Path socket) {
     Path path = socket != null ? socket : chosen();
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null && Files.isDirectory(parent) && !Files.isExecutable(parent)) {
+        // the socket may well be there: this user cannot even look
+        throw new ApiException(403, "permission denied on " + path + ": run as root or join group dso (usermod -aG dso $USER)");
+      }
       return Optional.empty();
     }
     AgentClient client = new AgentClient(path);
