@@ -30,11 +30,13 @@ import java.util.function.Consumer;
  * Errors are one line that says what to do (agent not running, permission denied).
  *
  * <p>HTTP/1.1 by hand over a JDK {@link SocketChannel}, one connection per request: the JDK's
- * HttpClient cannot dial a unix socket, and Jetty's client can but needs jetty-client (not on the
- * class path today), its selector and scheduler threads, and hundreds of classes loaded before the
- * first byte, in a CLI whose whole start-up budget is 300 ms. The agent is the only server this
- * speaks to, so the subset is small: Content-Length, chunked or until-close bodies, no redirects, no
- * keep-alive.
+ * HttpClient cannot dial a unix socket. Jetty's client can (jetty-client 12.1 with
+ * {@code Transport.TCPUnix}), but measured in a fresh JVM against a running agent, on this 2-core
+ * machine under load (load average 14, so absolute figures are inflated): its start plus a first
+ * GET /health took 3.2-6.0 s and 3,700 classes loaded in all; this client's connect plus GET /health
+ * took 0.13-0.34 s and 1,770 classes, most of them Jackson's, which the CLI loads anyway. The
+ * agent is the only server this speaks to, so the subset of HTTP/1.1 is small: Content-Length,
+ * chunked or until-close bodies, no redirects, no keep-alive.
  */
 public final class AgentClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
