@@ -67,7 +67,7 @@ public final class HttpEndpoint implements AutoCloseable {
     if (unix == null) {
       server.setHandler(handler);
     } else {
-      socketFile = SocketPaths.claim(unix.path());
+      socketFile = SocketPaths.claim(unix.path(), unix.groupExists());
       UnixDomainServerConnector local = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory());
       local.setUnixDomainPath(socketFile);
       server.addConnector(local);

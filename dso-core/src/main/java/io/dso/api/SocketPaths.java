@@ -56,12 +56,22 @@ public final class SocketPaths {
    * answers there, and removes a stale socket file nobody listens on.
    */
   public static Path claim(Path socket) {
+    return claim(socket, false);
+  }
+
+  /**
+   * As {@link #claim(Path)}; with {@code searchableByOthers} (group dso exists) the directory also
+   * gets search permission for group and others when it lacks it, without read or write: under
+   * systemd's {@code UMask=0077} (or when the secrets directory created it) {@code /run/dso} is
+   * 0700, and group members could not reach the socket inside.
+   */
+  public static Path claim(Path socket, boolean searchableByOthers) {
     Path file = socket.toAbsolutePath().normalize();
     if (file.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
       throw new DsoException("socket path " + file + " is longer than " + MAX_PATH_BYTES
           + " bytes, the limit of a unix socket address; choose a shorter one with --socket");
     }
-    directory(file.getParent());
+    directory(file.getParent(), searchableByOthers);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return file;
     }
@@ -124,18 +134,28 @@ public final class SocketPaths {
    * Creates the socket's directory (0755: the socket file's own mode is the gate, and members of
    * group dso must be able to reach it) or checks an existing one like the state directory.
    */
-  private static void directory(Path dir) {
+  private static void directory(Path dir, boolean searchableByOthers) {
     try {
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(dir.getParent());
         try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          // explicitly: the mode given to mkdir is cut by the umask (systemd's UMask=0077 would make it 0700)
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
           return;
         } catch (FileAlreadyExistsException raced) {
           // checked below like any existing directory
         }
       }
       checkExisting(dir);
+      if (searchableByOthers) {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!mode.contains(PosixFilePermission.GROUP_EXECUTE) || !mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          mode.add(PosixFilePermission.GROUP_EXECUTE);
+          mode.add(PosixFilePermission.OTHERS_EXECUTE);
+          Files.setPosixFilePermissions(dir, mode);
+        }
+      }
     } catch (IOException e) {
       throw new DsoException("cannot prepare socket directory " + dir + ": " + e.getMessage()
           + "; choose a socket path in a directory of this user with --socket", e);

@@ -137,6 +137,7 @@ public final class AgentCommand implements Callable<Integer> {
       }
       var tcpApi = AgentViews.apiHandler(agent, api.host());
       var unix = new HttpEndpoint.UnixSocket(socket != null ? socket : SocketPaths.defaultFor(root, env),
+          // further socket routes ("METHOD /path" -> SocketRoute) of other parts of the agent go in this map
           AgentViews.socketHandler(agent, tcpApi, Map.of()), SocketPaths.groupExists());
       apiServer = HttpEndpoint.start("API", api.host(), api.port(), tcpApi, unix, agent.executor(), "--api-addr");
     } catch (RuntimeException e) {

@@ -33,6 +33,16 @@ class SocketPathsTest {
   }
 
   @Test
+  void aPrivateDirectoryGetsSearchPermissionOnlyWhenGroupDsoMustReachTheSocket() throws Exception {
+    Path run = Files.createDirectory(dir.resolve("run"));
+    Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+    SocketPaths.claim(run.resolve("dso.sock"), false);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx------");
+    SocketPaths.claim(run.resolve("dso.sock"), true);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run))).isEqualTo("rwx--x--x");
+  }
+
+  @Test
   void aDirectoryThatIsASymbolicLinkIsRefused() throws Exception {
     Files.createDirectory(dir.resolve("real"));
     Files.createSymbolicLink(dir.resolve("link"), dir.resolve("real"));
