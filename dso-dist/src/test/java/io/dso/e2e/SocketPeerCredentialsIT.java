@@ -93,6 +93,8 @@ class SocketPeerCredentialsIT {
       // mode 0660 and not in the socket's group: the kernel refuses the connection before the agent sees it
       Run kept = asUser(user, "GET", "/api/secrets", null);
       assertThat(kept.exit()).as("curl as %s cannot connect: %s", user, kept.err()).isEqualTo(7);
+      assertThat(probe(user, "/api/secrets").out().trim())
+          .isEqualTo("ERROR 403 permission denied on " + socket + ": run as root or join group dso (usermod -aG dso $USER)");
     }
 
     // The second lock: with the mode loosened, the agent itself refuses and names the caller.
@@ -103,6 +105,8 @@ class SocketPeerCredentialsIT {
     Run refusedFetch = asUser(user, "POST", "/api/fetch", "{\"secret\":\"" + SECRET + "\"}");
     assertThat(refusedFetch.status()).isEqualTo(403);
     assertThat(refusedFetch.body()).doesNotContain(CANARY);
+    assertThat(probe(user, "/api/secrets").out().trim())
+        .startsWith("ERROR 403 permission denied: " + user + " may not use this agent's socket");
     Run nameless = curl(List.of("setpriv", "--reuid", "" + NAMELESS_UID, "--regid", "" + NAMELESS_UID, "--clear-groups"),
         "GET", "/health", null);
     assertThat(nameless.status()).as(nameless.toString()).isEqualTo(403);
@@ -158,6 +162,7 @@ class SocketPeerCredentialsIT {
     // A clean stop removes the socket; started again once group dso exists, the socket belongs to it.
     agent.terminate();
     assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("socket removed on a clean stop").isFalse();
+    assertThat(probe(null, "/health").out().trim()).as("no socket: no agent").isEqualTo("EMPTY");
     if (!groupExisted) {
       Run add = retried(List.of("groupadd", "dso"));
       createdGroup = add.exit() == 0;
@@ -178,6 +183,7 @@ class SocketPeerCredentialsIT {
       assertThat(r.path("user").asText()).isEqualTo(user);
       assertThat(r.path("status").asText()).isEqualTo("success");
     });
+    assertThat(probe(user, "/api/secrets").out()).contains("\"name\":\"" + SECRET + "\"");
     Run purge = asUser(user, "POST", "/api/purge", "{\"secrets\":[\"" + SECRET + "\"]}");
     assertThat(purge.status()).as(purge.toString()).isEqualTo(200);
     assertThat(audit()).anySatisfy(r -> {
@@ -235,6 +241,22 @@ class SocketPeerCredentialsIT {
       int nl = out.lastIndexOf('\n');
       return nl < 0 ? "" : out.substring(0, nl);
     }
+  }
+
+  /** The CLI's client in a JVM of its own, as {@code name} (null: as root). */
+  private Run probe(String name, String path) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    if (name != null) {
+      cmd.addAll(List.of("setpriv", "--reuid", name, "--regid", name, "--init-groups"));
+    }
+    // dist/lib and the test classes: /root/.m2 is not readable by the test user
+    String cp = AgentProcess.repoRoot().resolve("dist/lib") + "/*:" + Path.of(SocketClientProbe.class.getProtectionDomain()
+        .getCodeSource().getLocation().toURI());
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp", cp,
+        SocketClientProbe.class.getName(), socket.toString(), path));
+    Run r = run(cmd);
+    assertThat(r.exit()).as("probe: %s", r.err()).isZero();
+    return r;
   }
 
   private Run asUser(String name, String method, String path, String body) throws Exception {
