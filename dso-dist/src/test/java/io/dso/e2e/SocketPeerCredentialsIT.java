@@ -142,6 +142,7 @@ class SocketPeerCredentialsIT {
       assertThat(r.path("user").asText()).isEqualTo("root");
       assertThat(r.path("secret_name").asText()).isEqualTo(SECRET);
       assertThat(r.path("status").asText()).isEqualTo("success");
+      assertThat(r.path("source").asText()).as("served from the cache the first fetch filled").isEqualTo("cache");
     });
     Run sync = curl(List.of(), "POST", "/api/sync", "{}");
     assertThat(sync.status()).as(sync.toString()).isEqualTo(200);
@@ -171,6 +172,8 @@ class SocketPeerCredentialsIT {
     assertThat(retried(List.of("gpasswd", "-a", user, "dso")).exit()).as("gpasswd -a").isZero();
     Path firstAudit = dir.resolve("audit-first.log");
     Files.move(dir.resolve("audit.log"), firstAudit);
+    // Without a value cache every read is a provider fetch, audited by the fetch itself with the caller.
+    Files.writeString(config, Files.readString(config) + "agent: { cache: false }\n");
     agent = startAgent(config);
     a = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     assertThat(a.group().getName()).isEqualTo("dso");
@@ -182,6 +185,7 @@ class SocketPeerCredentialsIT {
       assertThat(r.path("event").asText()).isEqualTo("secret_fetch");
       assertThat(r.path("user").asText()).isEqualTo(user);
       assertThat(r.path("status").asText()).isEqualTo("success");
+      assertThat(r.has("source")).as("a provider fetch, not a cache read").isFalse();
     });
     assertThat(probe(user, "/api/secrets").out()).contains("\"name\":\"" + SECRET + "\"");
     Run purge = asUser(user, "POST", "/api/purge", "{\"secrets\":[\"" + SECRET + "\"]}");
