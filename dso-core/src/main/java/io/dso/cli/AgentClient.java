@@ -7,7 +7,6 @@ import io.dso.agent.StateDir;
 import io.dso.api.ApiException;
 import io.dso.api.SocketPaths;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -42,7 +41,6 @@ public final class AgentClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Bound of one JSON call: a sync of every secret waits on providers (10 s per attempt by default). */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
   private final Path socket;
@@ -199,8 +197,9 @@ public final class AgentClient implements AutoCloseable {
         writeAll(ch, body);
       }
       InputStream in = new BufferedInputStream(Channels.newInputStream(ch));
-      Head h = readHead(in);
-      InputStream content = h.chunked() ? new ChunkedInputStream(in) : h.length() >= 0 ? limited(in, h.length()) : in;
+      HttpFraming.Head h = HttpFraming.readHead(in);
+      InputStream content = h.chunked() ? new HttpFraming.ChunkedInputStream(in)
+          : h.length() >= 0 ? HttpFraming.limited(in, h.length()) : in;
       if (h.status() < 200 || h.status() > 299) {
         throw new ApiException(h.status(), message(content.readNBytes(MAX_BODY_BYTES), h.status(), method, path));
       }
@@ -211,7 +210,7 @@ public final class AgentClient implements AutoCloseable {
         }
         return bytes;
       }
-      events(content, onData);
+      HttpFraming.events(content, onData);
       return null;
     } catch (ClosedByInterruptException e) {
       Thread.currentThread().interrupt();
@@ -244,101 +243,6 @@ public final class AgentClient implements AutoCloseable {
     }
   }
 
-  /** Status, framing and nothing else of a response head. */
-  private record Head(int status, long length, boolean chunked) {}
-
-  private static Head readHead(InputStream in) throws IOException {
-    String status = line(in);
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-      throw new IOException("not an HTTP response");
-    }
-    int code;
-    try {
-      code = Integer.parseInt(parts[1]);
-    } catch (NumberFormatException e) {
-      throw new IOException("bad HTTP status line");
-    }
-    long length = -1;
-    boolean chunked = false;
-    int total = status.length();
-    for (String l = line(in); !l.isEmpty(); l = line(in)) {
-      total += l.length();
-      if (total > MAX_HEADER_BYTES) {
-        throw new IOException("response head over " + MAX_HEADER_BYTES + " bytes");
-      }
-      int colon = l.indexOf(':');
-      if (colon > 0) {
-        String name = l.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = l.substring(colon + 1).trim();
-        if (name.equals("content-length")) {
-          length = Long.parseLong(value);
-        } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-          chunked = true;
-        }
-      }
-    }
-    return new Head(code, length, chunked);
-  }
-
-  /** One CRLF- (or LF-) terminated line; at most 64 KiB, EOF before any byte is an error. */
-  static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) != -1 && b != '\n') {
-      if (out.size() >= MAX_HEADER_BYTES) {
-        throw new IOException("line over " + MAX_HEADER_BYTES + " bytes");
-      }
-      out.write(b);
-    }
-    if (b == -1 && out.size() == 0) {
-      throw new java.io.EOFException("connection closed");
-    }
-    String s = out.toString(StandardCharsets.UTF_8);
-    return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private static InputStream limited(InputStream in, long length) {
-    return new java.io.FilterInputStream(in) {
-      private long left = length;
-
-      @Override
-      public int read() throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int b = super.read();
-        left = b == -1 ? 0 : left - 1;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] buf, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = super.read(buf, off, (int) Math.min(len, left));
-        left = n == -1 ? 0 : left - n;
-        return n;
-      }
-    };
-  }
-
-  /** Hands each {@code data:} line to {@code onData}; comments (keepalives) and other fields are skipped. */
-  private static void events(InputStream in, Consumer<String> onData) throws IOException {
-    while (!Thread.currentThread().isInterrupted()) {
-      String l;
-      try {
-        l = line(in);
-      } catch (java.io.EOFException closed) {
-        return;
-      }
-      if (l.startsWith("data:")) {
-        onData.accept(l.substring(5).startsWith(" ") ? l.substring(6) : l.substring(5));
-      }
-    }
-  }
-
   private static String message(byte[] body, int status, String method, String path) {
     try {
       JsonNode n = JSON.readTree(body);
@@ -351,49 +255,4 @@ public final class AgentClient implements AutoCloseable {
     return "the agent answered " + status + " to " + method + " " + path;
   }
 
-  /** The body of a {@code Transfer-Encoding: chunked} response. */
-  private static final class ChunkedInputStream extends InputStream {
-    private final InputStream in;
-    private long left;
-    private boolean done;
-
-    ChunkedInputStream(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      if (done) {
-        return -1;
-      }
-      if (left == 0) {
-        String size = line(in);
-        int semi = size.indexOf(';');
-        left = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-        if (left == 0) {
-          // trailers until the empty line
-          while (!line(in).isEmpty()) {
-            // skipped
-          }
-          done = true;
-          return -1;
-        }
-      }
-      int n = in.read(buf, off, (int) Math.min(len, left));
-      if (n == -1) {
-        throw new java.io.EOFException("connection closed inside a chunk");
-      }
-      left -= n;
-      if (left == 0) {
-        line(in); // the CRLF after the chunk
-      }
-      return n;
-    }
-  }
 }
