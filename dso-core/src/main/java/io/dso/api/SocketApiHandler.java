@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.dso.observability.AuditEvent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -110,7 +114,7 @@ public final class SocketApiHandler extends Handler.Abstract {
     if (bytes.length > MAX_BODY) {
       throw new ApiException(413, "request body over " + MAX_BODY + " bytes; send less");
     }
-    String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
       return JsonNodeFactory.instance.objectNode();
     }
@@ -127,7 +131,7 @@ public final class SocketApiHandler extends Handler.Abstract {
     m.put("version", v.version());
     m.put("provider", v.provider());
     m.put("fetched_at", v.fetchedAt() == null ? null : v.fetchedAt().toString());
-    m.put("data", new java.util.TreeMap<>(v.data()));
+    m.put("data", new TreeMap<>(v.data()));
     return m;
   }
 
@@ -146,12 +150,12 @@ public final class SocketApiHandler extends Handler.Abstract {
     return v.asText();
   }
 
-  private static java.util.List<String> names(JsonNode body) {
+  private static List<String> names(JsonNode body) {
     JsonNode v = body.get("secrets");
     if (v == null || !v.isArray()) {
       throw new ApiException(400, "send {\"secrets\": [\"<name>\", ...]}");
     }
-    java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (JsonNode n : v) {
       if (!n.isTextual() || n.asText().isBlank()) {
         throw new ApiException(400, "\"secrets\" must hold non-empty strings");
