@@ -253,6 +253,19 @@ public final class Agent implements AutoCloseable {
     return sync;
   }
 
+  /**
+   * Drops one secret's value from the cache, audited as {@code secret_purge} by {@code user}; the
+   * next lookup or poll fetches it again. False when it was not cached.
+   */
+  public boolean purge(String secret, String user) {
+    return cache.remove(secret).map(gone -> {
+      metrics.forgetSecret(gone.provider(), gone.name());
+      audit.record(new AuditEvent("audit", "secret_purge", user, gone.provider(), gone.name(), null, "success", java.util.Map.of())
+          .withExtra("reason", "requested"));
+      return true;
+    }).orElse(false);
+  }
+
   /** The secret-update webhook logic behind {@code POST /api/events/secret-update}. */
   public WebhookTrigger webhook() {
     return webhook;

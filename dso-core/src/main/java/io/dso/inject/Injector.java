@@ -290,6 +290,11 @@ public final class Injector {
     }
   }
 
+  /** The version of {@code payload} as this agent labels it (HMAC prefix, 12 hex), for API answers. */
+  public String versionOf(SecretSpec s, SecretPayload payload) {
+    return key.version(s, payload).substring(0, 12);
+  }
+
   /** Describes what the agent injected into a container, from its labels and the tmpfs meta. */
   public Optional<ContainerReport> describe(String name) {
     Optional<ContainerDetails> found = docker.inspect(name);
