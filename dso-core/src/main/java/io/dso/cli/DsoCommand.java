@@ -8,7 +8,24 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
-    subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:failure (the message says what to do)",
+      "2:usage error (unknown command or option, bad value)",
+      "3:agent not reachable",
+      "4:not found (secret or vault entry)",
+      "5:permission denied",
+    },
+    footer = "%nRun 'dso COMMAND --help' for a command's options; --debug prints stack traces.",
+    subcommands = {
+      AgentCommand.class,
+      ValidateCommand.class,
+      ConfigCommand.class,
+      InspectCommand.class,
+      VersionCommand.class,
+      InstallPluginCommand.class,
+    })
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
