@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # aot-train.sh DIST - builds DIST/lib/dso.aot, the JDK's AOT cache of the CLI (JDK 25+), at package
-# time: one training run of the one-shot commands (io.dso.cli.AotTraining) with the launcher's own
+# time: picocli's class files made cacheable (ModernClassFiles.java), then one training run of
+# the one-shot commands (io.dso.cli.AotTraining) with the launcher's own
 # JVM flags and class path, so that bin/dso finds the classes already parsed and linked.
 # Never fails the build: without a JDK 25, or when training fails, there is simply no cache and
 # bin/dso starts as before. DSO_NO_AOT=1 skips it.
@@ -16,6 +17,12 @@ if [ "${_dso_major:-0}" -lt 25 ] 2>/dev/null; then
   echo "[aot] Java $_dso_major at $DSO_JAVA_HOME has no AOT cache (JDK 25+): bin/dso runs without one"
   exit 0
 fi
+# picocli ships Java 5 class files, which the AOT cache cannot hold (nor our classes that implement
+# its interfaces): rewrite them as Java 8 class files first, code unchanged. On failure the jar
+# stays as it was and the cache simply holds less.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+"$DSO_JAVA" "$here/ModernClassFiles.java" "$DSO_HOME"/lib/picocli-*.jar ||
+  echo "[aot] WARNING: picocli's class files were not rewritten; the CLI starts slower" >&2
 . "$DSO_HOME/bin/jvm-options"
 DSO_NO_AOT=1 dso_jvm_options
 # An empty home and runtime dir, and a socket nobody listens on: the client commands take their

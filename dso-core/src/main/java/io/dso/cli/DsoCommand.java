@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       "5:permission denied",
     },
     footer = "%nRun 'dso COMMAND --help' for a command's options; --debug prints stack traces.",
+    // a new command adds its class here (one a line: merges stay easy)
     subcommands = {
       AgentCommand.class,
       ValidateCommand.class,

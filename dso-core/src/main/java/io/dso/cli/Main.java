@@ -1,7 +1,10 @@
 package io.dso.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -18,7 +21,8 @@ public final class Main {
 
   /** Runs the CLI and returns its exit code; never calls {@code System.exit}. */
   public static int run(String... args) {
-    return commandLine().execute(withoutPluginName(args));
+    String[] effective = withoutPluginName(args);
+    return commandLine(effective).execute(effective);
   }
 
   /** Docker CLI plugins are invoked as {@code docker-dso dso <args>}: the first argument is our own name. */
@@ -28,11 +32,66 @@ public final class Main {
 
   /** The whole command tree with the global {@code --debug} option and the error handlers set. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new DsoCommand());
+    return withHandlers(new CommandLine(new DsoCommand()));
+  }
+
+  /**
+   * The tree needed to run {@code args}: when they name a command, only that one is built (the
+   * usage error, help and suggestions of a subcommand need nothing else); otherwise the whole
+   * tree, for {@code dso --help} and "did you mean".
+   */
+  static CommandLine commandLine(String[] args) {
+    String name = firstWord(args);
+    if (name != null) {
+      // picocli builds the model of every command listed on DsoCommand up front, and that is
+      // most of a one-shot command's time: build the one asked for under a bare root instead
+      for (Class<?> command : DsoCommand.class.getAnnotation(Command.class).subcommands()) {
+        if (names(command).contains(name)) {
+          return withHandlers(new CommandLine(new Root()).addSubcommand(command));
+        }
+      }
+    }
+    return commandLine();
+  }
+
+  /**
+   * The first argument that is not an option (the root has only flags, so this is the command);
+   * none when the root's help or version is asked for first, which lists every command.
+   */
+  private static String firstWord(String[] args) {
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return null;
+      }
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> names(Class<?> command) {
+    Command c = command.getAnnotation(Command.class);
+    List<String> names = new ArrayList<>(List.of(c.aliases()));
+    names.add(c.name());
+    return names;
+  }
+
+  private static CommandLine withHandlers(CommandLine cli) {
     addDebugOption(cli);
     cli.setExecutionExceptionHandler(new ErrorReporter());
     cli.setParameterExceptionHandler(new UsageErrorReporter());
     return cli;
+  }
+
+  /** {@code dso} with its own options and no command: the root of a tree built for one command. */
+  @Command(name = "dso", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class)
+  static final class Root implements Runnable {
+    @Override
+    public void run() {
+      // only ever built with the command the arguments name, so picocli always runs that one
+      throw new IllegalStateException("no command");
+    }
   }
 
   /**

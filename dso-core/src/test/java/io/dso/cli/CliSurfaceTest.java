@@ -104,6 +104,17 @@ class CliSurfaceTest {
   }
 
   @Test
+  void aNamedCommandIsBuiltAloneAndAnythingElseGetsTheWholeTree() {
+    assertThat(Main.commandLine(new String[] {"--debug", "version", "--json"}).getSubcommands()).containsOnlyKeys("version");
+    assertThat(Main.commandLine(new String[] {"config", "migrate"}).getSubcommands()).containsOnlyKeys("config");
+    int all = Main.commandLine().getSubcommands().size();
+    assertThat(Main.commandLine(new String[] {"verison"}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(new String[] {}).getSubcommands()).hasSize(all);
+    assertThat(Main.commandLine(new String[] {"--help", "version"}).getSubcommands()).hasSize(all);
+  }
+
+  @Test
   void theDockerPluginsOwnNameIsDropped() {
     Run r = run("dso", "version");
     assertThat(r.exit()).isZero();
@@ -115,6 +126,7 @@ class CliSurfaceTest {
     assertThat(run("--debug", "version").exit()).isZero();
     assertThat(run("version", "--debug").exit()).isZero();
     assertThat(run("config", "migrate", "--debug", "--help").exit()).isZero();
+    assertThat(Main.run("--debug", "version", "--debug")).isZero();
   }
 
   @Test
