@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/cli-startup.sh [N] - start-up time of the CLI, without and with the AOT cache, side by side:
-# N runs (default 20) of each one-shot command through the real launcher dist/bin/dso, wall clock,
-# median / p95 / min-max in ms; then the agent's start to /health and /ready (5 runs each way).
+# N runs (default 20) of each one-shot command through the real launcher dist/bin/dso, wall clock
+# median / p95 / min-max in ms, and the median CPU time (user + system) of the process, which a
+# busy machine disturbs less than the wall clock; then the agent's start to /health and /ready
+# (5 runs each way).
 # Builds dist/ first when it is missing or stale (as ./dso does). Not part of ./run-tests: timings
 # on a shared machine are noise for a test, a figure for a person.
 set -euo pipefail
@@ -29,31 +31,37 @@ stats() { # values... -> "median p95 min-max"
   n=${#v[@]}
   printf '%5s %5s %5s-%-5s' "${v[$(( (n - 1) / 2 ))]}" "${v[$(( (n * 95 + 99) / 100 - 1 ))]}" "${v[0]}" "${v[$(( n - 1 ))]}"
 }
-time_runs() { # env-assignment command... -> N timings
-  local i t out=()
+time_runs() { # env-assignment command... -> N wall timings, then N CPU timings (ms)
+  local i t wall=() cpu=() u s
   for (( i = 0; i < N; i++ )); do
     t=$(date +%s%N)
-    env "$@" </dev/null >/dev/null 2>&1 || true
-    out+=("$(ms "$t")")
+    /usr/bin/time -f '%U %S' -o "$scratch/cpu" env "$@" </dev/null >/dev/null 2>&1 || true
+    wall+=("$(ms "$t")")
+    read -r u s < <(tail -n 1 "$scratch/cpu")
+    cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%d", (u + s) * 1000 }')")
   done
-  echo "${out[@]}"
+  echo "${wall[*]}"
+  echo "${cpu[*]}"
 }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 commands=("version" "--help" "validate -c examples/quickstart/dso.yaml" "validate --json -c examples/quickstart/dso.yaml")
+listed=$("$dso" --help)
 for extra in "status" "secret get bench/none" "fetch bench/none"; do
   # only commands this build has (others arrive with their own work)
-  "$dso" ${extra%% *} --help >/dev/null 2>&1 && commands+=("$extra")
+  grep -qE "^  ${extra%% *} " <<<"$listed" && commands+=("$extra")
 done
 
 echo "dso CLI start-up, $N runs each, ms (load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs)"
-printf '%-48s | %-25s | %-25s\n' "command" "without AOT cache" "with AOT cache"
-printf '%-48s | %-25s | %-25s\n' "" "median   p95   min-max" "median   p95   min-max"
+printf '%-52s | %-31s | %-31s\n' "command" "without AOT cache" "with AOT cache"
+printf '%-52s | %-31s | %-31s\n' "" "median   p95   min-max    cpu" "median   p95   min-max    cpu"
 for c in "${commands[@]}"; do
   # shellcheck disable=SC2086
-  read -ra without <<<"$(time_runs DSO_NO_AOT=1 "$dso" $c)"
+  { read -ra without; read -ra without_cpu; } < <(time_runs DSO_NO_AOT=1 "$dso" $c)
   # shellcheck disable=SC2086
-  read -ra with <<<"$(time_runs "$dso" $c)"
-  printf '%-48s | %s | %s\n' "dso $c" "$(stats "${without[@]}")" "$(stats "${with[@]}")"
+  { read -ra with; read -ra with_cpu; } < <(time_runs "$dso" $c)
+  printf '%-52s | %s %5s | %s %5s\n' "dso $c" "$(stats "${without[@]}")" "$(median "${without_cpu[@]}")" \
+    "$(stats "${with[@]}")" "$(median "${with_cpu[@]}")"
 done
 
 # Agent: a small local config; /health answers once the HTTP API is up, /ready once Docker answers too.
@@ -95,9 +103,9 @@ for ep in /health /ready; do
   a=() b=()
   for i in 1 2 3 4 5; do a+=("$(agent_start 1 "$ep")"); b+=("$(agent_start "" "$ep")"); done
   if [[ " ${a[*]} ${b[*]} " == *" - "* ]]; then
-    printf '%-48s | %-25s | %-25s\n' "dso agent -> $ep" "${a[*]}" "${b[*]}"
+    printf '%-52s | %-31s | %-31s\n' "dso agent -> $ep" "${a[*]}" "${b[*]}"
     echo "  ('-': no 200 within 20 s; /ready needs Docker: DOCKER_HOST=${DOCKER_HOST:-unset}; agent stderr: $(tail -n 1 "$scratch/agent.err"))"
   else
-    printf '%-48s | %s | %s\n' "dso agent -> $ep" "$(stats "${a[@]}")" "$(stats "${b[@]}")"
+    printf '%-52s | %s       | %s\n' "dso agent -> $ep" "$(stats "${a[@]}")" "$(stats "${b[@]}")"
   fi
 done
