@@ -47,7 +47,7 @@ public final class Main {
       // most of a one-shot command's time: build the one asked for under a bare root instead
       for (Class<?> command : DsoCommand.class.getAnnotation(Command.class).subcommands()) {
         if (names(command).contains(name)) {
-          return withHandlers(new CommandLine(new Root()).addSubcommand(command));
+          return withHandlers(new CommandLine(bareRoot()).addSubcommand(command));
         }
       }
     }
@@ -84,14 +84,15 @@ public final class Main {
     return cli;
   }
 
-  /** {@code dso} with its own options and no command: the root of a tree built for one command. */
-  @Command(name = "dso", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class)
-  static final class Root implements Runnable {
-    @Override
-    public void run() {
-      // only ever built with the command the arguments name, so picocli always runs that one
-      throw new IllegalStateException("no command");
-    }
+  /**
+   * {@code dso} with its own options and no command: the root of a tree built for one command.
+   * Still a {@link DsoCommand}, so a command's {@code @ParentCommand DsoCommand} gets what it expects.
+   */
+  private static CommandSpec bareRoot() {
+    return CommandSpec.wrapWithoutInspection(new DsoCommand())
+        .name("dso")
+        .mixinStandardHelpOptions(true)
+        .versionProvider(new VersionCommand.Provider());
   }
 
   /**

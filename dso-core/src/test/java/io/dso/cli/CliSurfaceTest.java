@@ -105,7 +105,11 @@ class CliSurfaceTest {
 
   @Test
   void aNamedCommandIsBuiltAloneAndAnythingElseGetsTheWholeTree() {
-    assertThat(Main.commandLine(new String[] {"--debug", "version", "--json"}).getSubcommands()).containsOnlyKeys("version");
+    CommandLine one = Main.commandLine(new String[] {"--debug", "version", "--json"});
+    assertThat(one.getSubcommands()).containsOnlyKeys("version");
+    Object root = one.getCommand();
+    assertThat(root).as("a @ParentCommand DsoCommand still gets one").isInstanceOf(DsoCommand.class);
+    assertThat(one.getCommandName()).isEqualTo("dso");
     assertThat(Main.commandLine(new String[] {"config", "migrate"}).getSubcommands()).containsOnlyKeys("config");
     int all = Main.commandLine().getSubcommands().size();
     assertThat(Main.commandLine(new String[] {"verison"}).getSubcommands()).hasSize(all);
