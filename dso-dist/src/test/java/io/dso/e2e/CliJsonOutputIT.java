@@ -46,7 +46,8 @@ class CliJsonOutputIT {
 
   /** Commands whose --json needs more than this test gives (an agent, a container), and where that is tested. */
   static final Map<String, String> NEEDS_MORE = Map.of(
-      "inspect", "needs a running agent and a container (the agent's container view is tested by the rotation ITs)");
+      "inspect", "needs a running agent and a container (the agent's container view is tested by the rotation ITs)",
+      "notifications test", "needs a configured destination and a receiver (NotificationsIT parses its --json output)");
 
   @TempDir Path dir;
 
