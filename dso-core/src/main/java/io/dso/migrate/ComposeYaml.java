@@ -1,0 +1,83 @@
+package io.dso.migrate;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Reads a Compose file into plain maps and lists (anchors and {@code <<} merges resolved) and writes
+ * such a tree back as block-style YAML. Scalars follow YAML 1.2 as Compose does, so a value is written back with the
+ * meaning it was read with.
+ */
+final class ComposeYaml {
+  private static final int MAX_ALIASES = 50;
+
+  private ComposeYaml() {}
+
+  /** The root mapping of {@code text}; a syntax error or a non-mapping root is a {@link MigrateException}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> read(String file, String text) {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setAllowDuplicateKeys(false);
+    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumperOptions()),
+        dumperOptions(), options, new CoreSchema());
+    Object root;
+    try {
+      root = yaml.load(text);
+    } catch (YAMLException e) {
+      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      throw new MigrateException(file + " is not valid YAML (" + detail + "); fix it, 'docker-compose config' shows where");
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw new MigrateException(file + " is not a Compose file (its top level is not a mapping)");
+    }
+    return (Map<String, Object>) map;
+  }
+
+  /** {@code root} as block-style YAML. */
+  static String write(Map<String, Object> root) {
+    DumperOptions options = dumperOptions();
+    return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options,
+        new LoaderOptions(), new CoreSchema()).dump(root);
+  }
+
+  private static DumperOptions dumperOptions() {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndent(2);
+    options.setIndicatorIndent(2);
+    options.setIndentWithIndicator(true);
+    options.setWidth(1000);
+    options.setSplitLines(false);
+    return options;
+  }
+
+  /**
+   * YAML 1.2's core scalars (what Compose itself reads): only true/false are booleans, only plain
+   * decimal numbers are numbers, no timestamps and no base-60 ({@code 8080:80} stays text).
+   */
+  private static final class CoreSchema extends Resolver {
+    private static final Pattern BOOL_12 = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
+    private static final Pattern INT_12 = Pattern.compile("^[-+]?(?:0|[1-9][0-9]*)$");
+    private static final Pattern FLOAT_12 =
+        Pattern.compile("^[-+]?(?:[0-9]+\\.[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?$");
+
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, BOOL_12, "tTfF");
+      addImplicitResolver(Tag.INT, INT_12, "-+0123456789");
+      addImplicitResolver(Tag.FLOAT, FLOAT_12, "-+0123456789.");
+      addImplicitResolver(Tag.MERGE, MERGE, "<");
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+      addImplicitResolver(Tag.NULL, EMPTY, null);
+    }
+  }
+}
