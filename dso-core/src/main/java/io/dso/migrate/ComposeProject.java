@@ -14,11 +14,14 @@ import java.util.Map;
 /**
  * A Compose project as {@code dso migrate} finds it: the Compose file (the names Compose looks for, or
  * the one given), the project's {@code .env} (used for {@code ${VAR}} interpolation) and every
- * {@code env_file:} its services name, all relative to the project directory. Nothing is written.
+ * {@code env_file:} its services name. Paths in the Compose file (and the default {@code .env}) resolve
+ * against the file's directory, as Compose does; names kept here are relative to the project
+ * directory {@code dir}. Nothing is written.
  */
 public record ComposeProject(
     Path dir,
     String composeFile,
+    String composeDir,
     Map<String, Object> compose,
     String name,
     DotEnv projectEnv,
@@ -52,9 +55,12 @@ public record ComposeProject(
         .orElseThrow(() -> new MigrateException("no Compose file in " + base + " (looked for "
             + String.join(", ", COMPOSE_NAMES) + "); pass -f FILE or --dir DIR"));
     Map<String, Object> compose = ComposeYaml.read(file, read(base, file, "Compose file"));
+    // Compose resolves the file's relative paths, and finds .env, in the directory of the file.
+    Path fileDir = base.resolve(file).normalize().getParent();
     List<String> warnings = new ArrayList<>();
 
-    String envName = base.relativize(base.resolve(envFile != null ? envFile : ".env").normalize()).toString();
+    String envName = base.relativize(
+        (envFile != null ? base.resolve(envFile) : fileDir.resolve(".env")).normalize()).toString();
     DotEnv projectEnv;
     if (Files.exists(base.resolve(envName))) {
       projectEnv = DotEnv.parse(envName, read(base, envName, "env file"));
@@ -69,7 +75,7 @@ public record ComposeProject(
     ComposeServices.each(compose, (service, body) -> {
       List<String> names = new ArrayList<>();
       for (ComposeServices.EnvFileRef ref : ComposeServices.envFiles(service, body)) {
-        Path p = base.resolve(ref.path()).normalize();
+        Path p = fileDir.resolve(ref.path()).normalize();
         if (!Files.isRegularFile(p)) {
           if (ref.required()) {
             warnings.add("service " + service + ": env_file " + ref.path()
@@ -98,7 +104,8 @@ public record ComposeProject(
     if (normalised.isEmpty()) {
       throw new MigrateException("project name '" + name + "' has no letters or digits; pass --project NAME", 2);
     }
-    return new ComposeProject(base, file, compose, normalised, projectEnv, envFiles, serviceEnvFiles, warnings);
+    return new ComposeProject(base, base.relativize(base.resolve(file).normalize()).toString(),
+        base.relativize(fileDir).toString(), compose, normalised, projectEnv, envFiles, serviceEnvFiles, warnings);
   }
 
   /** Compose's rule: lower case; only letters, digits, {@code _} and {@code -}; starts with a letter or digit. */

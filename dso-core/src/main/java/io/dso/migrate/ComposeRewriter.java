@@ -51,7 +51,7 @@ final class ComposeRewriter {
           int eq = s.indexOf('=');
           String key = eq < 0 ? s : s.substring(0, eq);
           String v = eq < 0 ? null : s.substring(eq + 1);
-          String r = rewriteValue(key, v, names);
+          String r = delimited(service, key, rewriteValue(key, v, names), names, warnings);
           out.add(r == null ? item : key + "=" + r);
         }
         out.addAll(added);
@@ -60,7 +60,9 @@ final class ComposeRewriter {
         Map<String, Object> out = new LinkedHashMap<>();
         if (env instanceof Map<?, ?> map) {
           map.forEach((k, v) -> {
-            String r = v == null || v instanceof String ? rewriteValue(String.valueOf(k), (String) v, names) : null;
+            String r = v == null || v instanceof String
+                ? delimited(service, String.valueOf(k), rewriteValue(String.valueOf(k), (String) v, names), names, warnings)
+                : null;
             out.put(String.valueOf(k), r == null ? v : r);
           });
         }
@@ -76,6 +78,29 @@ final class ComposeRewriter {
     return "# Written by dso migrate from " + project.composeFile() + ": secret values live in the local vault,\n"
         + "# referenced as dso://" + project.name() + "/<name>. Start the stack with: dso up -f " + output + "\n"
         + ComposeYaml.write(copy);
+  }
+
+  /**
+   * {@code rewritten}, or null when a reference in it would run into the text after it (a
+   * {@code dso://} path ends only at a character outside letters, digits, {@code _ . - /}): such an
+   * entry keeps its interpolation, with a warning.
+   */
+  private static String delimited(String service, String key, String rewritten,
+      Map<String, Map<String, String>> names, List<String> warnings) {
+    if (rewritten == null) {
+      return null;
+    }
+    Set<String> vaultNames = new java.util.HashSet<>();
+    names.values().forEach(m -> vaultNames.addAll(m.values()));
+    boolean clean = io.dso.compose.EnvTemplate.parse(rewritten).references().stream()
+        .allMatch(p -> vaultNames.contains(p.path()));
+    if (!clean) {
+      warnings.add("service " + service + ", " + key + ": a dso:// reference here would run into the text"
+          + " after it, so the entry stays as written; put a character other than a letter, digit, _ . - /"
+          + " after the variable, or split the value");
+      return null;
+    }
+    return rewritten;
   }
 
   /** The new value of an environment entry, or null to keep it as written. */

@@ -100,7 +100,7 @@ public final class DotEnv {
       Entry previous = entries.remove(key);
       if (previous != null) {
         problems.add(new Problem(file, lineNo,
-            key + " is set again (first at line " + previous.line() + "); the last value wins"));
+            key + " is set again (before: line " + previous.line() + "); the last value wins"));
       }
       entries.put(key, new Entry(key, value, lineNo));
     }

@@ -41,7 +41,9 @@ public final class MigrationPlanner {
 
   public static MigrationPlan plan(Options options) {
     ComposeProject project = ComposeProject.load(options.dir(), options.composeFile(), options.envFile(), options.project());
-    String output = options.output() == null ? "docker-compose.dso.yml" : options.output();
+    // Written beside the Compose file, so that its relative paths (env_file, build, volumes) still hold.
+    String output = options.output() != null ? options.output()
+        : project.composeDir().isEmpty() ? "docker-compose.dso.yml" : project.composeDir() + "/docker-compose.dso.yml";
     List<String> warnings = new ArrayList<>();
     project.projectEnv().problems().forEach(p -> warnings.add(p.toString()));
     project.envFiles().values().stream().filter(e -> e != project.projectEnv())
