@@ -2,7 +2,6 @@ package io.dso.migrate;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,8 +37,6 @@ public final class Migration {
     try {
       Files.writeString(tmp, plan.composeText(), StandardCharsets.UTF_8);
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException e) {
-      throw new MigrateException(out + " appeared while writing; run again with --force to overwrite it");
     } catch (IOException e) {
       try {
         Files.deleteIfExists(tmp);
