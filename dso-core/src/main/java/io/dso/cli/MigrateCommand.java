@@ -40,7 +40,7 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(names = {"-f", "--file"}, description = "Compose file, relative to --dir (default: compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml).")
   String composeFile;
 
-  @Option(names = "--env-file", description = "The env file used for ${VAR} interpolation, relative to --dir (default: .env).")
+  @Option(names = "--env-file", description = "The env file used for $${VAR} interpolation, relative to --dir (default: .env beside the Compose file).")
   String envFile;
 
   @Option(names = {"-p", "--project"}, description = "Project name, the first part of vault names (default: COMPOSE_PROJECT_NAME, the file's name:, the directory's name).")
@@ -52,7 +52,7 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--exclude", split = ",", paramLabel = "VAR", description = "Never import these variables.")
   List<String> exclude = List.of();
 
-  @Option(names = {"-o", "--output"}, defaultValue = "docker-compose.dso.yml", description = "The Compose file to write, relative to --dir (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output"}, description = "The Compose file to write, relative to --dir (default: docker-compose.dso.yml beside the Compose file).")
   String output;
 
   @Option(names = "--confirm", description = "Import and write without asking.")

@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
@@ -18,6 +19,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 final class ComposeYaml {
   private static final int MAX_ALIASES = 50;
+  private static final int MAX_DEPTH = 64;
 
   private ComposeYaml() {}
 
@@ -32,14 +34,34 @@ final class ComposeYaml {
     Object root;
     try {
       root = yaml.load(text);
+    } catch (MarkedYAMLException e) {
+      // Only the problem and its line: SnakeYAML's full message quotes the file's text.
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new MigrateException(file + ":" + line + ": not valid YAML (" + e.getProblem() + "); fix it and run again");
     } catch (YAMLException e) {
-      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new MigrateException(file + " is not valid YAML (" + detail + "); fix it, 'docker-compose config' shows where");
+      throw new MigrateException(file + " is not valid YAML (too many aliases, or a construct Compose does not use); fix it and run again");
     }
     if (!(root instanceof Map<?, ?> map)) {
       throw new MigrateException(file + " is not a Compose file (its top level is not a mapping)");
     }
+    checkShape(file, map, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0);
     return (Map<String, Object>) map;
+  }
+
+  /** Refuses an alias that contains itself (a cycle) and nesting deeper than Compose files go. */
+  private static void checkShape(String file, Object node, java.util.Set<Object> path, int depth) {
+    if (!(node instanceof Map<?, ?>) && !(node instanceof java.util.List<?>)) {
+      return;
+    }
+    if (depth > MAX_DEPTH || !path.add(node)) {
+      throw new MigrateException(file + " nests deeper than " + MAX_DEPTH
+          + " levels or has an alias that contains itself; expand the anchors by hand");
+    }
+    java.util.Collection<?> children = node instanceof Map<?, ?> m ? m.values() : (java.util.List<?>) node;
+    for (Object child : children) {
+      checkShape(file, child, path, depth + 1);
+    }
+    path.remove(node);
   }
 
   /** {@code root} as block-style YAML. */
