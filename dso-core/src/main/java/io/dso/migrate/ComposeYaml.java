@@ -14,8 +14,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a Compose file into plain maps and lists (anchors and {@code <<} merges resolved) and writes
- * such a tree back as block-style YAML. Scalars follow YAML 1.2 as Compose does, so a value is written back with the
- * meaning it was read with.
+ * such a tree back as block-style YAML. Scalars are read as YAML 1.2 (as Compose v2 reads them) and
+ * written so that they keep that meaning.
  */
 final class ComposeYaml {
   private static final int MAX_ALIASES = 50;
@@ -64,11 +64,15 @@ final class ComposeYaml {
     path.remove(node);
   }
 
-  /** {@code root} as block-style YAML. */
+  /**
+   * {@code root} as block-style YAML. Written with YAML 1.1's resolvers, so a string that an older
+   * reader would take for something else ({@code 2024-01-01}, {@code yes}, {@code 8080:80}) is quoted
+   * and reads the same in docker-compose v1 and v2.
+   */
   static String write(Map<String, Object> root) {
     DumperOptions options = dumperOptions();
     return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options,
-        new LoaderOptions(), new CoreSchema()).dump(root);
+        new LoaderOptions(), new Resolver()).dump(root);
   }
 
   private static DumperOptions dumperOptions() {
