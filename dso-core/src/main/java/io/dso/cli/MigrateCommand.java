@@ -142,7 +142,7 @@ public final class MigrateCommand implements Callable<Integer> {
       }
     } else {
       vault = LocalVault.init(vaultDir);
-      err.println("created the local vault in " + vaultDir + " (back up its master.key: without it the vault cannot be read)");
+      err.println("created the local vault in " + vaultDir + " (back up its master key: without it the vault cannot be read)");
     }
     return Migration.apply(plan, vault::putAll, force);
   }

@@ -157,6 +157,41 @@ class MigrateIT {
   }
 
   @Test
+  void onATerminalAYesImportsAndANoImportsNothing() throws Exception {
+    Path home = tmp.resolve("home4");
+    Path dir = project();
+    Map<String, String> originals = hashes(dir);
+    assertThat(atTerminal(home, dir, "n")).contains("[y/N]").contains("preview only");
+    assertThat(home).doesNotExist();
+    assertThat(hashes(dir)).isEqualTo(originals);
+
+    String yes = atTerminal(home, dir, "y");
+    assertThat(yes).contains("imported 3 value(s)").doesNotContain("canary-migrate-it");
+    assertThat(dir.resolve("docker-compose.dso.yml")).exists();
+    assertThat(reveal(home, "shop/db_password")).isEqualTo(DB_CANARY);
+  }
+
+  /** Runs {@code dso migrate} on a pseudo-terminal (script(1)) and answers its question. */
+  private String atTerminal(Path home, Path dir, String answer) throws Exception {
+    String launcher = AgentProcess.repoRoot().resolve("dso").toString();
+    ProcessBuilder pb = new ProcessBuilder("script", "-qec", launcher + " migrate --dir " + dir, "/dev/null")
+        .directory(tmp.toFile()).redirectErrorStream(true);
+    pb.environment().put("DSO_SKIP_BUILD", "1");
+    pb.environment().put("DSO_HOME", home.toString());
+    pb.environment().remove("DSO_MASTER_KEY");
+    Process p = pb.start();
+    // The answer waits in the terminal's input until the prompt reads it; stdin stays open until the
+    // end so that script(1) does not stop at end of input.
+    p.getOutputStream().write((answer + "\n").getBytes());
+    p.getOutputStream().flush();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  @Test
   void unknownSelectIsAUsageErrorAndAMissingComposeFileSaysWhatToDo() throws Exception {
     Path home = tmp.resolve("home3");
     Path dir = project();
