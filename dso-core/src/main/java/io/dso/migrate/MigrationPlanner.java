@@ -66,7 +66,7 @@ public final class MigrationPlanner {
     List<MigrationPlan.Secret> secrets = new ArrayList<>();
     List<MigrationPlan.Kept> kept = new ArrayList<>();
     Map<String, String> values = new LinkedHashMap<>();
-    // variable -> service (null for interpolation) -> vault name
+    // variable -> "interpolation" or "env_file:SERVICE" -> vault name
     Map<String, Map<String, String>> names = new TreeMap<>();
     for (Map.Entry<String, List<Binding>> e : bindings.entrySet()) {
       String variable = e.getKey();
@@ -82,10 +82,14 @@ public final class MigrationPlanner {
         kept.add(new MigrationPlan.Kept(variable, services, reason, first.source()));
         continue;
       }
-      boolean oneValue = bs.stream().map(Binding::value).distinct().count() == 1;
+      // An empty value is nothing to protect: that binding stays as it is.
+      boolean oneValue = bs.stream().map(Binding::value).filter(v -> !v.isEmpty()).distinct().count() == 1;
       Map<String, MigrationPlan.Secret> bySource = new LinkedHashMap<>();
       Map<String, String> perService = new LinkedHashMap<>();
       for (Binding b : bs) {
+        if (b.value().isEmpty()) {
+          continue;
+        }
         String vault = project.name() + "/"
             + (oneValue || !b.viaEnvFile() ? "" : b.service() + "/") + variable.toLowerCase(Locale.ROOT);
         perService.put(b.viaEnvFile() ? "env_file:" + b.service() : "interpolation", vault);

@@ -50,6 +50,18 @@ class MigrationTest {
   }
 
   @Test
+  void anEmptyValueIsNotImportedEvenWhenAnotherFileGivesTheSameVariableOne() throws Exception {
+    Files.writeString(dir.resolve(".env"), "DB_PASSWORD=\n");
+    Files.writeString(dir.resolve("b.env"), "DB_PASSWORD=canary-mt-b\n");
+    Files.writeString(dir.resolve("docker-compose.yml"), "services:\n  a:\n    image: x\n    environment:\n"
+        + "      P: ${DB_PASSWORD}\n  b:\n    image: x\n    env_file: b.env\n");
+    MigrationPlan plan = MigrationPlanner.plan(new MigrationPlanner.Options(dir, null, null, "mt", Set.of(), Set.of(), null));
+    assertThat(plan.values()).containsOnlyKeys("mt/db_password");
+    assertThat(plan.secrets()).singleElement().satisfies(s -> assertThat(s.services()).containsExactly("b"));
+    assertThat(plan.composeText()).contains("P: ${DB_PASSWORD}").contains("DB_PASSWORD: dso://mt/db_password");
+  }
+
+  @Test
   void aValueNeverAppearsInThePlansTextForms() throws Exception {
     MigrationPlan plan = plan();
     assertThat(plan.toString() + plan.toJson() + plan.composeText() + plan.secrets()).doesNotContain("canary-mt-db");
