@@ -78,7 +78,7 @@ public final class LocalVault {
         throw new VaultException(Reason.EXISTS, "a vault already exists at " + vault.file()
             + ": keep using it, or pass --force to replace it with an empty one (its entries are lost)");
       }
-      vault.write(VaultCodec.Kdf.DEFAULT, VaultCodec.newSalt(), new TreeMap<>());
+      vault.write(VaultCodec.Kdf.forKey(vault.master), VaultCodec.newSalt(), new TreeMap<>());
       return null;
     });
     return vault;

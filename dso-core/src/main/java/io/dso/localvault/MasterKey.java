@@ -17,9 +17,10 @@ import java.util.Map;
  * Where the vault's master key comes from: {@code DSO_MASTER_KEY} when set (it wins), else
  * {@code master.key} beside the vault (32 random bytes, mode 0600). A {@code DSO_MASTER_KEY} that is
  * the base64 form of 32 bytes is decoded, so {@code DSO_MASTER_KEY=$(base64 -w0 master.key)} opens the
- * same vault as the file; any other text is used as its UTF-8 bytes.
+ * same vault as the file; any other text is a passphrase, used as its UTF-8 bytes. {@code random}
+ * says whether the key is 32 random bytes (the file, or its base64 form) rather than a passphrase.
  */
-record MasterKey(byte[] bytes, String source) {
+record MasterKey(byte[] bytes, String source, boolean random) {
   static final String ENV = "DSO_MASTER_KEY";
   static final String FILE = "master.key";
   private static final int KEY_BYTES = 32;
@@ -37,7 +38,7 @@ record MasterKey(byte[] bytes, String source) {
         throw new VaultException(Reason.NO_KEY, "master key file " + file + " is empty: restore it from your backup, or set "
             + ENV);
       }
-      return new MasterKey(key, file.toString());
+      return new MasterKey(key, file.toString(), key.length >= KEY_BYTES);
     } catch (NoSuchFileException e) {
       throw new VaultException(Reason.NO_KEY, "no master key: " + file + " does not exist and " + ENV
           + " is not set; restore master.key from your backup, set " + ENV + ", or run 'dso init'");
@@ -57,16 +58,15 @@ record MasterKey(byte[] bytes, String source) {
     if (text == null || text.isEmpty()) {
       return null;
     }
-    byte[] key = text.getBytes(StandardCharsets.UTF_8);
     try {
       byte[] decoded = Base64.getDecoder().decode(text.strip());
       if (decoded.length == KEY_BYTES) {
-        key = decoded;
+        return new MasterKey(decoded, ENV, true);
       }
     } catch (IllegalArgumentException notBase64) {
       // Any passphrase is accepted as it is; Argon2id stretches it.
     }
-    return new MasterKey(key, ENV);
+    return new MasterKey(text.getBytes(StandardCharsets.UTF_8), ENV, false);
   }
 
   /** Creates {@code dir/master.key} with 32 fresh random bytes; false when one already exists (kept as it is). */

@@ -38,12 +38,18 @@ final class VaultCodec {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * Argon2id cost. The master key is 32 random bytes, so the KDF guards only against a weak
-   * {@code DSO_MASTER_KEY}; the default is OWASP's first Argon2id setting (19 MiB, 2 passes, 1 lane)
-   * and costs about 60 ms in a cold JVM on the 2-core test machine (see LocalVault's class comment).
+   * Argon2id cost, chosen when a vault is created and recorded in its header. A key of 32 random
+   * bytes cannot be guessed, so the KDF only has to be a sound one-way derivation and {@link #RANDOM_KEY}
+   * stays light enough for a CLI call; a passphrase in {@code DSO_MASTER_KEY} gets OWASP's Argon2id
+   * minimum ({@link #PASSPHRASE}: 19 MiB, 2 passes, 1 lane). Figures: see LocalVault's class comment.
    */
   record Kdf(int memoryKiB, int iterations, int lanes) {
-    static final Kdf DEFAULT = new Kdf(19 * 1024, 2, 1);
+    static final Kdf RANDOM_KEY = new Kdf(4 * 1024, 1, 1);
+    static final Kdf PASSPHRASE = new Kdf(19 * 1024, 2, 1);
+
+    static Kdf forKey(MasterKey key) {
+      return key.random() ? RANDOM_KEY : PASSPHRASE;
+    }
 
     boolean sane() {
       return lanes >= 1 && lanes <= 16 && iterations >= 1 && iterations <= 16

@@ -147,6 +147,18 @@ class LocalVaultTest {
   }
 
   @Test
+  void aRandomKeyGetsTheLightArgon2CostAndAPassphraseTheOwaspMinimumBothRecordedInTheHeader() throws Exception {
+    LocalVault random = LocalVault.init(home(), false, NO_ENV);
+    LocalVault passphrase = LocalVault.init(dir.resolve("p"), false, Map.of("DSO_MASTER_KEY", "a passphrase, not 32 random bytes"));
+    assertThat(kdfOf(random.file())).isEqualTo(VaultCodec.Kdf.RANDOM_KEY);
+    assertThat(kdfOf(passphrase.file())).isEqualTo(new VaultCodec.Kdf(19 * 1024, 2, 1));
+  }
+
+  static VaultCodec.Kdf kdfOf(Path file) throws Exception {
+    return VaultCodec.header(Files.readAllBytes(file), file).kdf();
+  }
+
+  @Test
   void anUnknownFormatVersionWithAValidChecksumIsReportedAsSuch() throws Exception {
     LocalVault v = vaultWithOneEntry();
     byte[] bad = Files.readAllBytes(v.file());
