@@ -24,9 +24,12 @@ import java.util.function.Predicate;
  * values, encrypted at rest, written atomically and one writer at a time.
  *
  * <p>Every call reads the file again under the lock, so several processes share one vault safely;
- * only the derived key is kept between calls (Argon2id runs once per salt). Measured on the 2-core
- * test machine with the default 19 MiB / 2 passes / 1 lane: about 60 ms for the first derivation in a
- * cold JVM, under 30 ms once warm.
+ * only the derived key is kept between calls (Argon2id runs once per instance and salt). Measured in
+ * a cold JVM with the launcher's flags on the 2-core test machine (CPU time, the machine under a
+ * load of about 12): opening a vault with the default cost for a random key (4 MiB, 1 pass) takes
+ * 130-150 ms, of which Argon2id is about 50 ms (20 ms warm); with OWASP's 19 MiB / 2 passes the
+ * derivation alone took 200+ ms, which is why that cost is kept for passphrases. Loading a signed
+ * bcprov jar adds about 290 ms on top, so the distribution ships it unsigned.
  */
 public final class LocalVault {
   /** One stored entry's metadata; never the value. */

@@ -35,7 +35,11 @@ final class VaultCodec {
   /** A vault is a developer's handful of secrets; the cap bounds what a damaged length can make us read. */
   static final int MAX_BODY = 64 << 20;
   private static final byte[] KEY_CHECK_LABEL = "dso local vault key check v1".getBytes(StandardCharsets.US_ASCII);
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Seeding a SecureRandom costs a cold CLI about 20 ms; only writes need one. */
+  private static final class Random {
+    static final SecureRandom SOURCE = new SecureRandom();
+  }
 
   /**
    * Argon2id cost, chosen when a vault is created and recorded in its header. A key of 32 random
@@ -64,7 +68,7 @@ final class VaultCodec {
 
   static byte[] newSalt() {
     byte[] salt = new byte[SALT];
-    RANDOM.nextBytes(salt);
+    Random.SOURCE.nextBytes(salt);
     return salt;
   }
 
@@ -153,7 +157,7 @@ final class VaultCodec {
   /** A complete file holding {@code plaintext}, under a fresh nonce. */
   static byte[] seal(byte[] plaintext, byte[] key, Kdf kdf, byte[] salt) {
     byte[] nonce = new byte[NONCE];
-    RANDOM.nextBytes(nonce);
+    Random.SOURCE.nextBytes(nonce);
     int bodyLength = plaintext.length + TAG_BITS / 8;
     ByteBuffer out = ByteBuffer.allocate(HEADER + bodyLength);
     out.put(MAGIC).putShort((short) VERSION)

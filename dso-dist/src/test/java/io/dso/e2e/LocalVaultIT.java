@@ -9,11 +9,14 @@ import io.dso.testing.DockerCli;
 import io.dso.testing.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -108,6 +111,42 @@ class LocalVaultIT {
     }
     assertThat(names).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(dso("secret", "get", "proj/b3", "--reveal").stdout()).isEqualTo("value-b-3\n");
+  }
+
+  @Test
+  void aWriterWaitsWhileAnotherProcessHoldsTheVaultLock() throws Exception {
+    assertThat(dso("init").exit()).isZero();
+    Path vault = home().resolve("vault.enc");
+    byte[] before = Files.readAllBytes(vault);
+    Started set;
+    try (FileChannel lockFile = FileChannel.open(home().resolve("vault.lock"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock held = lockFile.lock()) {
+      set = start("while-locked\n", Map.of(), "secret", "set", "proj/locked");
+      Path fds = Path.of("/proc", String.valueOf(set.process().pid()), "fd");
+      // Once the CLI has vault.lock open it is at the lock we hold, so it can only wait.
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> opens(fds, "vault.lock"));
+      Thread.sleep(1000);
+      assertThat(set.process().isAlive()).as("the writer waits for the lock").isTrue();
+      assertThat(Files.readAllBytes(vault)).as("nothing written while another process holds the lock").isEqualTo(before);
+      assertThat(held.isValid()).isTrue();
+    }
+    Run done = set.finish();
+    assertThat(done.exit()).as(done.stderr()).isZero();
+    assertThat(dso("secret", "get", "proj/locked", "--reveal").stdout()).isEqualTo("while-locked\n");
+  }
+
+  static boolean opens(Path fdDir, String fileName) {
+    try (var fds = Files.list(fdDir)) {
+      return fds.anyMatch(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).getFileName().toString().equals(fileName);
+        } catch (IOException | UnsupportedOperationException e) {
+          return false;
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Test
