@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
     subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class,
+        io.dso.cli.secret.InitCommand.class, io.dso.cli.secret.SecretCommand.class,
         MigrateCommand.class})
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,7 @@ package io.dso.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dso.localvault.LocalVault;
+import io.dso.localvault.VaultException;
 import io.dso.migrate.MigrateException;
 import io.dso.migrate.Migration;
 import io.dso.migrate.MigrationPlan;
@@ -105,6 +106,10 @@ public final class MigrateCommand implements Callable<Integer> {
       } catch (AccessDeniedException e) {
         err.println("dso: error: permission denied on " + e.getFile() + "; run as the owner of the file or fix its mode");
         return 5;
+      } catch (VaultException e) {
+        // The vault's messages name the file and what to do; nothing was written to the project.
+        err.println("dso: error: " + e.getMessage());
+        return e.reason() == VaultException.Reason.PERMISSION ? 5 : 1;
       }
       done = "imported " + plan.values().size() + " value(s) into the local vault in " + vaultDir
           + " and wrote " + plan.output() + " (original files untouched). Next: dso up -f " + plan.output()
