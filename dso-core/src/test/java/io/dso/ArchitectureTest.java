@@ -23,7 +23,7 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
       Map.entry("observability", Set.of()),
       Map.entry("config", Set.of()),
-      Map.entry("provider", Set.of("config", "observability")),
+      Map.entry("provider", Set.of("config", "observability", "localvault")),
       Map.entry("cache", Set.of("provider", "config", "observability")),
       Map.entry("docker", Set.of("config", "observability")),
       Map.entry("inject", Set.of("docker", "cache", "provider", "config", "observability")),
