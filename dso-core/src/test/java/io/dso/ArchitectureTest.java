@@ -23,7 +23,7 @@ class ArchitectureTest {
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
       Map.entry("observability", Set.of()),
       Map.entry("config", Set.of()),
-      Map.entry("provider", Set.of("config", "observability")),
+      Map.entry("provider", Set.of("config", "observability", "localvault")),
       Map.entry("cache", Set.of("provider", "config", "observability")),
       Map.entry("docker", Set.of("config", "observability")),
       Map.entry("inject", Set.of("docker", "cache", "provider", "config", "observability")),
@@ -36,8 +36,9 @@ class ArchitectureTest {
           "observability", "localvault")),
       // notify is wired by the CLI next to the agent and its route plugs into the socket API.
       Map.entry("notify", Set.of("api", "provider", "config", "observability")),
-      Map.entry("cli", Set.of("compose", "localvault", "notify", "api", "agent", "trigger", "rotation", "inject", "docker", "cache",
-          "provider", "config", "observability")));
+      Map.entry("migrate", Set.of("compose")),
+      Map.entry("cli", Set.of("migrate", "compose", "localvault", "notify", "api", "agent", "trigger", "rotation", "inject", "docker",
+          "cache", "provider", "config", "observability")));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.dso\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Pattern QUALIFIED = Pattern.compile("\\bio\\.dso\\.([a-z]+)\\.[A-Za-z]");

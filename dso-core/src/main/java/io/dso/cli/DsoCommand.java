@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       InstallPluginCommand.class,
       NotificationsCommand.class,
+      io.dso.cli.secret.InitCommand.class,
+      io.dso.cli.secret.SecretCommand.class,
+      MigrateCommand.class,
     })
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
