@@ -95,9 +95,14 @@ public final class LocalVault {
   /** As {@link #open(Path)}, with the master key taken from {@code env} ({@code DSO_MASTER_KEY}) or the key file. */
   public static LocalVault open(Path dir, Map<String, String> env) {
     Path abs = dir.toAbsolutePath().normalize();
-    if (!Files.exists(abs.resolve(VaultFiles.VAULT), LinkOption.NOFOLLOW_LINKS)) {
-      throw new VaultException(Reason.MISSING, "no local vault at " + abs.resolve(VaultFiles.VAULT)
+    Path file = abs.resolve(VaultFiles.VAULT);
+    try {
+      Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new VaultException(Reason.MISSING, "no local vault at " + file
           + ": create one with 'dso init' (or set DSO_HOME to the directory that holds vault.enc)");
+    } catch (IOException e) {
+      throw VaultFiles.io("read", file, e);
     }
     LocalVault vault = new LocalVault(abs, MasterKey.load(abs, env), false);
     vault.read(false);

@@ -42,6 +42,9 @@ record MasterKey(byte[] bytes, String source, boolean random) {
     } catch (NoSuchFileException e) {
       throw new VaultException(Reason.NO_KEY, "no master key: " + file + " does not exist and " + ENV
           + " is not set; restore master.key from your backup, set " + ENV + ", or run 'dso init'");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new VaultException(Reason.PERMISSION, "cannot read master key file " + file + ": permission denied;"
+          + " run as the user who owns it, or set " + ENV, e);
     } catch (IOException e) {
       throw new VaultException(Reason.IO, "cannot read master key file " + file + ": " + e.getClass().getSimpleName()
           + "; check its owner and mode (0600), or set " + ENV, e);

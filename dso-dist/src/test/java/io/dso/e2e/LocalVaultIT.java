@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +148,27 @@ class LocalVaultIT {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  @Test
+  void anotherUserIsToldPermissionDeniedWithExitFive() throws Exception {
+    Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "setpriv needs root (CI runs as root)");
+    assertThat(dso("init").exit()).isZero();
+    List<String> cmd = List.of("setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+        AgentProcess.repoRoot().resolve("dso").toString(), "secret", "list");
+    Path out = dir.resolve("nobody.out");
+    Path err = dir.resolve("nobody.err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(new java.io.File("/")).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("DSO_SKIP_BUILD", "1");
+    pb.environment().put("DSO_HOME", home().toString());
+    pb.environment().put("HOME", "/nonexistent");
+    pb.environment().remove("DSO_MASTER_KEY");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String stderr = Files.readString(err);
+    assertThat(p.exitValue()).as(stderr).isEqualTo(5);
+    assertOneLine(stderr);
+    assertThat(stderr).contains("permission denied").contains(home().resolve("vault.enc").toString());
   }
 
   @Test

@@ -65,7 +65,7 @@ public final class SecretSetCommand implements Callable<Integer> {
       secret = value;
     } else if (fromFile != null) {
       try {
-        secret = utf8(readBounded(Files.newInputStream(fromFile)), fromFile.toString());
+        secret = utf8(readBounded(Files.newInputStream(fromFile)));
       } catch (NoSuchFileException e) {
         return VaultCli.fail(spec, VaultCli.FAILED, "--from-file " + fromFile + " does not exist; give the path of the file holding the value");
       } catch (java.nio.file.AccessDeniedException e) {
@@ -80,7 +80,8 @@ public final class SecretSetCommand implements Callable<Integer> {
           Arrays.fill(typed, '\0');
         }
       } else {
-        secret = stripOneNewline(utf8(readBounded(System.in), "stdin"));
+        String piped = utf8(readBounded(System.in));
+        secret = piped == null ? null : stripOneNewline(piped);
       }
     }
     if (secret == null) {
@@ -123,7 +124,7 @@ public final class SecretSetCommand implements Callable<Integer> {
   }
 
   /** The text, or null when the bytes are not UTF-8 (a value is never decoded lossily). */
-  private static String utf8(byte[] bytes, String from) {
+  private static String utf8(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
