@@ -5,6 +5,7 @@ import io.dso.cache.CachedSecret;
 import io.dso.inject.ContainerReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,5 +38,52 @@ public final class AgentViews {
       }
     };
     return new ApiHandler(bindHost, ready, secrets, WebhookSink.of(agent.webhook()), agent.audit()::subscribe);
+  }
+
+  /**
+   * {@code GET /api/status} and {@code GET /api/audit/recent} for the unix socket, keyed
+   * {@code "METHOD /path"}; call when the agent starts (history is kept from then on).
+   */
+  public static Map<String, SocketRoute> statusRoutes(Agent agent) {
+    StatusTracker tracker = new StatusTracker();
+    agent.audit().subscribe(tracker);
+    StatusRoute.Source source = new StatusRoute.Source() {
+      @Override
+      public String version() {
+        return agent.version();
+      }
+
+      @Override
+      public java.time.Instant startedAt() {
+        return agent.startedAt();
+      }
+
+      @Override
+      public ReadinessView.Readiness readiness() {
+        Agent.Readiness r = agent.readiness();
+        return new ReadinessView.Readiness(r.ready(), r.secretsFetched(), r.dockerUp(), r.dockerHost());
+      }
+
+      @Override
+      public io.dso.config.DsoConfig config() {
+        return agent.config();
+      }
+
+      @Override
+      public List<io.dso.cache.CachedSecret> secrets() {
+        return agent.secrets();
+      }
+
+      @Override
+      public java.util.Optional<String> versionPrefix(io.dso.config.SecretSpec spec) {
+        return agent.injector().versionPrefix(spec);
+      }
+
+      @Override
+      public List<io.dso.inject.Target> containers() {
+        return agent.managedContainers();
+      }
+    };
+    return StatusRoutes.of(source, tracker, java.time.Clock.systemUTC());
   }
 }
