@@ -74,7 +74,7 @@ final class ComposeChecks {
         continue;
       }
       String value = unquote(m.group(2).strip());
-      if (!value.isEmpty() && !onlyReferences(value)) {
+      if (!value.isEmpty() && !io.dso.compose.EnvTemplate.hasReference(value)) { // a template around references holds no secret
         names.add(m.group(1));
       }
     }
@@ -126,11 +126,6 @@ final class ComposeChecks {
       return "has a space inside the path";
     }
     return null;
-  }
-
-  private static boolean onlyReferences(String value) {
-    return io.dso.compose.EnvTemplate.parse(value).parts().stream()
-        .allMatch(part -> part.isReference() || part.literal().isBlank());
   }
 
   private static boolean looksSecret(String name) {
