@@ -41,8 +41,8 @@ public final class AgentViews {
   }
 
   /**
-   * {@code GET /api/status} and {@code GET /api/audit/recent} for the unix socket, keyed
-   * {@code "METHOD /path"}; call when the agent starts (history is kept from then on).
+   * {@code GET /api/status} for the unix socket, keyed {@code "METHOD /path"}; call when the agent
+   * starts (provider and rotation history is kept from then on).
    */
   public static Map<String, SocketRoute> statusRoutes(Agent agent) {
     StatusTracker tracker = new StatusTracker();

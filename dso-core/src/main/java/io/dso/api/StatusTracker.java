@@ -3,23 +3,19 @@ package io.dso.api;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * What {@code dso status} and {@code dso logs} need from the audit stream, kept in memory: each
- * provider's last success and last error, the outcome of each secret's last fetch, the recent
- * rotations and the recent audit records. Fed by {@code AuditLog.subscribe}; the records are
- * already redacted, so nothing held here is a value.
+ * What {@code dso status} needs from the audit stream, kept in memory: each provider's last
+ * success and last error, the outcome of each secret's last fetch, and the recent rotations. Fed
+ * by {@code AuditLog.subscribe}; the records are already redacted, so nothing held here is a value.
  */
 public final class StatusTracker implements Consumer<Map<String, Object>> {
   /** How many rotations {@code GET /api/status} lists. */
   public static final int ROTATIONS = 20;
-  /** How many audit records {@code GET /api/audit/recent} keeps. */
-  public static final int RECORDS = 200;
 
   /** The last success and last error of one provider; {@code error} null when none happened yet. */
   public record ProviderState(Instant lastSuccess, Instant lastErrorAt, String lastError) {}
@@ -32,16 +28,9 @@ public final class StatusTracker implements Consumer<Map<String, Object>> {
   /** provider -> secret -> whether its last fetch succeeded. */
   private final Map<String, Map<String, Boolean>> lastFetch = new ConcurrentHashMap<>();
   private final ArrayDeque<Rotation> rotations = new ArrayDeque<>(ROTATIONS);
-  private final ArrayDeque<Map<String, Object>> records = new ArrayDeque<>(RECORDS);
 
   @Override
   public void accept(Map<String, Object> r) {
-    synchronized (records) {
-      if (records.size() == RECORDS) {
-        records.removeFirst();
-      }
-      records.addLast(r);
-    }
     String event = text(r.get("event"));
     if ("secret_fetch".equals(event)) {
       fetched(r);
@@ -102,15 +91,6 @@ public final class StatusTracker implements Consumer<Map<String, Object>> {
       List<Rotation> out = new ArrayList<>(rotations);
       java.util.Collections.reverse(out);
       return out;
-    }
-  }
-
-  /** The newest {@code limit} audit records, oldest first. */
-  public List<Map<String, Object>> records(int limit) {
-    synchronized (records) {
-      List<Map<String, Object>> all = new ArrayList<>(records.size());
-      records.forEach(r -> all.add(new LinkedHashMap<>(r)));
-      return all.subList(Math.max(0, all.size() - limit), all.size());
     }
   }
 

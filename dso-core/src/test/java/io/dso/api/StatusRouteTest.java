@@ -134,18 +134,4 @@ class StatusRouteTest {
     assertThat(s.at("/agent/docker").asText()).isEqualTo("unreachable");
     assertThat(s.path("containers").isEmpty()).isTrue();
   }
-
-  @Test
-  void recentAuditRecordsKeepTheNewestAndDropTheOldest() {
-    StatusTracker tracker = new StatusTracker();
-    for (int i = 0; i < StatusTracker.RECORDS + 5; i++) {
-      tracker.accept(record("2026-12-01T09:00:00Z", "e" + i, null, null, "success"));
-    }
-    List<Map<String, Object>> kept = tracker.records(StatusTracker.RECORDS);
-    assertThat(kept).hasSize(StatusTracker.RECORDS);
-    assertThat(kept.getFirst().get("event")).isEqualTo("e5");
-    assertThat(kept.getLast().get("event")).isEqualTo("e" + (StatusTracker.RECORDS + 4));
-    assertThat(tracker.records(3)).extracting(r -> r.get("event")).containsExactly(
-        "e" + (StatusTracker.RECORDS + 2), "e" + (StatusTracker.RECORDS + 3), "e" + (StatusTracker.RECORDS + 4));
-  }
 }

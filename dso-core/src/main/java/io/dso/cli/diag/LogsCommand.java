@@ -12,16 +12,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dso logs}: the agent's audit records. The agent keeps its newest 200 records in memory
- * ({@code GET /api/audit/recent}); {@code --tail} prints the last N of those, {@code --follow}
- * then keeps streaming new ones.
+ * {@code dso logs}: the agent's audit records. The agent keeps its newest 500 records in memory
+ * ({@code GET /api/events}); {@code --tail} prints the last N of those, {@code --follow} then
+ * keeps streaming new ones ({@code GET /api/audit/stream}).
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-    description = "Print the agent's recent audit records (the newest of the 200 it keeps); --follow keeps streaming.",
+    description = "Print the agent's recent audit records (the newest of the 500 it keeps); --follow keeps streaming.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:failure", "2:usage error", "3:the agent is not running", "5:permission denied"})
 public final class LogsCommand implements Callable<Integer> {
-  static final int KEPT = 200;
+  static final int KEPT = 500;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin AgentCall agent;
@@ -30,7 +30,7 @@ public final class LogsCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(names = {"-n", "--tail"}, paramLabel = "N", defaultValue = "50",
-      description = "How many recent records to print first, 0..200 (default: ${DEFAULT-VALUE}).")
+      description = "How many recent records to print first, 0..500 (default: ${DEFAULT-VALUE}).")
   int tail;
 
   @Option(names = "--json", description = "One JSON object per line.")
@@ -47,8 +47,8 @@ public final class LogsCommand implements Callable<Integer> {
       LinePrinter printer = new LinePrinter(out, json);
       if (tail > 0) {
         List<JsonNode> records = new ArrayList<>();
-        client.get("/api/audit/recent").path("records").forEach(records::add);
-        records.subList(Math.max(0, records.size() - tail), records.size()).forEach(printer::print);
+        client.get("/api/events?limit=" + tail).path("events").forEach(records::add);
+        records.forEach(printer::print);
       }
       if (follow) {
         // Records written between the two calls may be missed or printed twice: they are separate requests.
