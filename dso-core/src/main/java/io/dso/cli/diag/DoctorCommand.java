@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
 public final class DoctorCommand implements Callable<Integer> {
   static final Duration DOCKER_BOUND = Duration.ofSeconds(5);
   static final Duration PROVIDERS_BOUND = Duration.ofSeconds(20);
+  static final Duration SOCKET_BOUND = Duration.ofSeconds(5);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin AgentCall agent;
@@ -86,7 +87,7 @@ public final class DoctorCommand implements Callable<Integer> {
     if (loaded != null) {
       checks.addAll(ProviderChecks.run(loaded, catalog, env, PROVIDERS_BOUND));
     }
-    checks.add(SystemChecks.socket(agent.shownSocket(), agent.socket));
+    checks.add(bounded("agent socket", SOCKET_BOUND, () -> SystemChecks.socket(agent.shownSocket(), agent.socket)));
     checks.add(SystemChecks.secretsDir(secretsDir != null ? secretsDir : SecretsDir.defaultFor(root, env), root));
     checks.addAll(ComposeChecks.run(projectDir != null ? projectDir : cwd));
 
@@ -101,5 +102,22 @@ public final class DoctorCommand implements Callable<Integer> {
       out.flush();
     }
     return failed ? AgentCall.FAILURE : AgentCall.OK;
+  }
+
+  /** Runs a check that may block (an agent that accepts and never answers) for at most {@code bound}. */
+  static Check bounded(String name, Duration bound, java.util.function.Supplier<Check> check) {
+    java.util.concurrent.FutureTask<Check> task = new java.util.concurrent.FutureTask<>(check::get);
+    Thread.ofVirtual().name("doctor-" + name).start(task);
+    try {
+      return task.get(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      task.cancel(true);
+      return Check.fail(name, "no answer within " + bound.toSeconds() + " s", "see the agent's log; restart it if it hangs");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Check.fail(name, "the check failed: " + io.dso.LogText.line(String.valueOf(e.getCause().getMessage())), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Check.fail(name, "interrupted", null);
+    }
   }
 }

@@ -83,7 +83,7 @@ final class ProviderChecks {
       if (provider.changeToken(ref).isEmpty()) {
         provider.fetch(ref); // dropped at once: only "did it answer" matters here
       }
-      return Check.pass(name(p), "type " + p.type() + ": reachable, credentials accepted (checked with secret '" + secret.name() + "')");
+      return Check.pass(name(p), "type " + p.type() + ": answered for secret '" + secret.name() + "' (reachable, access granted)");
     } catch (SecretNotFoundException e) {
       return Check.fail(name(p), "type " + p.type() + ": reachable, but secret '" + secret.name() + "' is not there",
           "create the secret in the provider or fix its name in dso.yaml");
