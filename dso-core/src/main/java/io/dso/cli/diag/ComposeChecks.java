@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 final class ComposeChecks {
   static final List<String> COMPOSE_FILES = List.of("compose.yaml", "compose.yml", "docker-compose.yml",
       "docker-compose.yaml", "docker-compose.override.yml", "docker-compose.override.yaml", "docker-compose.dso.yml");
-  private static final Pattern START = Pattern.compile("(?<![A-Za-z0-9_.\\-])(dsofile|dso):(?=\\S)");
+  // A colon and a slash: "dso:latest" (an image tag) or "dso:" (a YAML key) is no reference at all.
+  private static final Pattern START = Pattern.compile("(?<![A-Za-z0-9_.\\-])(dsofile|dso):(?=/)");
   private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_.\\-/]*");
   private static final Pattern NEXT_WORD_WITH_SLASH = Pattern.compile(" +[A-Za-z0-9_.\\-]+/.*");
   private static final Pattern ENV_LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*=\\s*(.*)$");
@@ -112,12 +113,15 @@ final class ComposeChecks {
     if (!rest.startsWith("//")) {
       return "needs two slashes after the colon (dso://...)";
     }
+    if (rest.length() > 2 && Character.isWhitespace(rest.charAt(2))) {
+      return "has a space after ://";
+    }
     Matcher p = PATH.matcher(rest);
     p.region(2, rest.length());
     p.lookingAt();
     String path = p.group();
     if (path.isEmpty()) {
-      return rest.length() > 2 && Character.isWhitespace(rest.charAt(2)) ? "has a space after dso://" : "has no path after ://";
+      return "has no path after ://";
     }
     if (path.startsWith("/") || path.contains("//") || path.endsWith("/")) {
       return "has an empty path segment (a leading, doubled or trailing slash)";

@@ -40,4 +40,13 @@ class DiagCommandLineTest {
     assertThat(tail.exit()).isEqualTo(2);
     assertThat(tail.err()).contains("--tail must be from 0 to 500");
   }
+
+  @Test
+  void theAgentsRefusalsMapToDocumentedExitCodes() {
+    assertThat(AgentCall.exitCode(404)).isEqualTo(4);
+    assertThat(AgentCall.exitCode(403)).isEqualTo(5);
+    assertThat(AgentCall.exitCode(401)).isEqualTo(5);
+    assertThat(AgentCall.exitCode(500)).isEqualTo(1);
+    assertThat(AgentCall.exitCode(503)).isEqualTo(1);
+  }
 }

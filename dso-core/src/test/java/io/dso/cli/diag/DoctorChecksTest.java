@@ -70,14 +70,16 @@ class DoctorChecksTest {
         "      D: dsofile://myapp//d",
         "      E: dso:// myapp/e",
         "      # G: dso:/commented",
-        "      H: pseudo:/x");
+        "      H: pseudo:/x",
+        "    image: registry.example/team/dso:1.4",             // an image called dso
+        "      I: dso:latest");
     List<ComposeChecks.Malformed> bad = ComposeChecks.malformed("compose.yml", lines);
     assertThat(bad).extracting(ComposeChecks.Malformed::render).containsExactly(
         "compose.yml:7: 'dso:/myapp/a' needs two slashes after the colon (dso://...)",
         "compose.yml:8: 'dso://' has no path after ://",
         "compose.yml:9: 'dso://my app/c' has a space inside the path",
         "compose.yml:10: 'dsofile://myapp//d' has an empty path segment (a leading, doubled or trailing slash)",
-        "compose.yml:11: 'dso:// myapp/e' has a space after dso://");
+        "compose.yml:11: 'dso:// myapp/e' has a space after ://");
   }
 
   @Test
