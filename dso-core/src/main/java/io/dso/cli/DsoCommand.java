@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
     subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class,
+        NotificationsCommand.class,
         io.dso.cli.diag.StatusCommand.class, io.dso.cli.diag.DoctorCommand.class, io.dso.cli.diag.SyncCommand.class,
         io.dso.cli.diag.FetchCommand.class, io.dso.cli.diag.WatchCommand.class, io.dso.cli.diag.LogsCommand.class})
 public final class DsoCommand implements Runnable {
