@@ -42,8 +42,8 @@ public final class StatusTracker implements Consumer<Map<String, Object>> {
   private void fetched(Map<String, Object> r) {
     String provider = text(r.get("provider"));
     String secret = text(r.get("secret_name"));
-    if (provider == null || secret == null) {
-      return;
+    if (provider == null || secret == null || "cache".equals(r.get("source"))) {
+      return; // a read served from the cache says nothing about the provider
     }
     Instant at = instant(r.get("timestamp"));
     boolean ok = "success".equals(r.get("status"));

@@ -126,6 +126,9 @@ class StatusRouteTest {
     assertThat(tracker.healthy("p")).isTrue();
     assertThat(tracker.provider("p").lastError()).isEqualTo("a: timeout"); // the last error stays visible
     assertThat(tracker.healthy("other")).isNull();
+    tracker.accept(record("2026-12-01T09:02:00Z", "secret_fetch", "p", "a", "success", "source", "cache"));
+    assertThat(tracker.provider("p").lastSuccess()).as("a cache read is no provider contact")
+        .isEqualTo(Instant.parse("2026-12-01T09:01:00Z"));
   }
 
   @Test
