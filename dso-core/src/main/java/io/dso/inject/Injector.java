@@ -104,7 +104,7 @@ public final class Injector {
 
   /** The HMAC version prefix (12 hex digits) of the held value of {@code s}; empty when no value is held. */
   public Optional<String> versionPrefix(SecretSpec s) {
-    return sync.cached(s.name()).map(p -> key.version(s, p).substring(0, 12));
+    return sync.cached(s.name()).map(p -> versionOf(s, p));
   }
 
   /**

@@ -21,7 +21,7 @@ public final class AgentCall {
   public static final int DENIED = 5;
 
   @Option(names = "--socket", paramLabel = "PATH",
-      description = "The agent's socket (default: $DSO_SOCKET, else /run/dso/dso.sock as root, $XDG_RUNTIME_DIR/dso/dso.sock otherwise).")
+      description = "The agent's socket (default: $DSO_SOCKET, else this user's agent socket as `dso agent` chooses it, else /run/dso/dso.sock).")
   Path socket;
 
   @Option(names = "--debug", description = "Print stack traces on errors.")
