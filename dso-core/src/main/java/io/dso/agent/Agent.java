@@ -54,6 +54,7 @@ public final class Agent implements AutoCloseable {
   private final DsoConfig config;
   private final Clock clock;
   private final Instant startedAt;
+  private final String version;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Redactor redactor;
   private final AuditLog audit;
@@ -80,6 +81,7 @@ public final class Agent implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.version = version;
     this.redactor = redactor;
     this.audit = audit;
     this.cache = new SecretCache(config.agent().cache());
@@ -209,6 +211,20 @@ public final class Agent implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** When this agent was built, and the build's version: for status views. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  /** The containers this agent manages now; empty while Docker does not answer. */
+  public List<io.dso.inject.Target> managedContainers() {
+    return dockerConnectivity.up() ? injector.targets(docker.list(false)) : List.of();
   }
 
   public List<CachedSecret> secrets() {

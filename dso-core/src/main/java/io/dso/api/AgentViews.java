@@ -48,6 +48,53 @@ public final class AgentViews {
   }
 
   /**
+   * {@code GET /api/status} for the unix socket, keyed {@code "METHOD /path"}; call when the agent
+   * starts (provider and rotation history is kept from then on).
+   */
+  public static Map<String, SocketRoute> statusRoutes(Agent agent) {
+    StatusTracker tracker = new StatusTracker();
+    agent.audit().subscribe(tracker);
+    StatusRoute.Source source = new StatusRoute.Source() {
+      @Override
+      public String version() {
+        return agent.version();
+      }
+
+      @Override
+      public java.time.Instant startedAt() {
+        return agent.startedAt();
+      }
+
+      @Override
+      public ReadinessView.Readiness readiness() {
+        Agent.Readiness r = agent.readiness();
+        return new ReadinessView.Readiness(r.ready(), r.secretsFetched(), r.dockerUp(), r.dockerHost());
+      }
+
+      @Override
+      public io.dso.config.DsoConfig config() {
+        return agent.config();
+      }
+
+      @Override
+      public List<io.dso.cache.CachedSecret> secrets() {
+        return agent.secrets();
+      }
+
+      @Override
+      public java.util.Optional<String> versionPrefix(io.dso.config.SecretSpec spec) {
+        return agent.injector().versionPrefix(spec);
+      }
+
+      @Override
+      public List<io.dso.inject.Target> containers() {
+        return agent.managedContainers();
+      }
+    };
+    return StatusRoutes.of(source, tracker, java.time.Clock.systemUTC());
+  }
+
+  /**
    * The unix socket's handler over a running agent: the shared endpoints of {@code shared}, the
    * value endpoints, and {@code extra} routes keyed {@code "METHOD /path"}.
    */

@@ -200,6 +200,7 @@ public final class AgentCommand implements Callable<Integer> {
     Map<String, io.dso.api.SocketRoute> routes = new java.util.LinkedHashMap<>();
     routes.putAll(io.dso.compose.ComposeRoutes.of(agent));
     routes.putAll(io.dso.notify.NotificationRoutes.of(notifier));
+    routes.putAll(io.dso.api.AgentViews.statusRoutes(agent));
     return routes;
   }
 }

@@ -30,6 +30,12 @@ import picocli.CommandLine.Command;
       io.dso.cli.secret.InitCommand.class,
       io.dso.cli.secret.SecretCommand.class,
       MigrateCommand.class,
+      io.dso.cli.diag.StatusCommand.class,
+      io.dso.cli.diag.DoctorCommand.class,
+      io.dso.cli.diag.SyncCommand.class,
+      io.dso.cli.diag.FetchCommand.class,
+      io.dso.cli.diag.WatchCommand.class,
+      io.dso.cli.diag.LogsCommand.class,
     })
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -3,10 +3,10 @@ package io.dso.cli;
 import java.nio.file.Path;
 
 /** Finds the distribution's {@code plugins/} directory (set by the launcher as {@code dso.home}). */
-final class Plugins {
+public final class Plugins {
   private Plugins() {}
 
-  static Path defaultDir() {
+  public static Path defaultDir() {
     String home = System.getProperty("dso.home");
     return home == null ? null : Path.of(home, "plugins");
   }

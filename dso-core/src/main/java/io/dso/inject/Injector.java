@@ -90,6 +90,23 @@ public final class Injector {
     return r != null && r.error() == null;
   }
 
+  /** The valid targets among listed containers (temporary rotation copies left out), reporting nothing: for status views. */
+  public List<Target> targets(List<ContainerSummary> all) {
+    List<Target> out = new ArrayList<>();
+    for (ContainerSummary c : all) {
+      TargetResolver.Resolution r = Labels.temporaryName(c.name()) ? null : resolver.resolve(c);
+      if (r != null && r.error() == null && r.target() != null) {
+        out.add(r.target());
+      }
+    }
+    return out;
+  }
+
+  /** The HMAC version prefix (12 hex digits) of the held value of {@code s}; empty when no value is held. */
+  public Optional<String> versionPrefix(SecretSpec s) {
+    return sync.cached(s.name()).map(p -> versionOf(s, p));
+  }
+
   /**
    * The plan for one running target container; empty when it is not a (valid) target or a secret
    * cannot be had (reported). Nothing is written and Docker is only read: a plan may be discarded.
