@@ -60,7 +60,7 @@ public final class InstallPluginCommand implements Callable<Integer> {
       err.println("dso: error: --system installs into " + SYSTEM_DIR + " and needs root: run it with sudo, or drop --system to install for your user");
       return ExitCodes.PERMISSION_DENIED;
     }
-    Result r = install(plugin, pluginDir(system, System.getenv(), Path.of(System.getProperty("user.home"))), force);
+    Result r = install(plugin, pluginDir(system, System.getenv(), userHome()), force);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("link", r.link().toString());
@@ -131,5 +131,11 @@ public final class InstallPluginCommand implements Callable<Integer> {
     } catch (IOException e) {
       return false; // a dangling link is not ours
     }
+  }
+
+  /** $HOME as Docker's CLI reads it; the JVM's user.home comes from the passwd entry. */
+  private static Path userHome() {
+    String home = System.getenv("HOME");
+    return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
   }
 }

@@ -59,7 +59,10 @@ public final class LocalVault {
     if (home != null && !home.isBlank()) {
       return Path.of(home).toAbsolutePath().normalize();
     }
-    return Path.of(System.getProperty("user.home"), ".dso");
+    // $HOME first, as the shell and Docker's CLI see it: the JVM's user.home comes from the passwd
+    // entry, which differs under sudo -E, in containers and in tests with their own HOME.
+    String userHome = env.get("HOME");
+    return Path.of(userHome != null && !userHome.isBlank() ? userHome : System.getProperty("user.home"), ".dso");
   }
 
   /** Creates the vault (and a master key unless {@code DSO_MASTER_KEY} is set) in {@code dir}. */
