@@ -74,7 +74,7 @@ public final class ComposeWorkflow {
    * Returns the exit code: Compose's own, or ours when we stop before starting it.
    */
   public int run(Options o, List<String> args, boolean waitForRollout) throws InterruptedException {
-    ComposeProject project = new ComposeFiles(workingDir, env).read(o.files(), o.project());
+    ComposeProject project = new ComposeProjectReader(workingDir, env).read(o.files(), o.project());
     ComposeRunner runner = o.dryRun() ? null : compose.get();
     ComposePlan.Response plan;
     try {
@@ -133,7 +133,7 @@ public final class ComposeWorkflow {
 
   /** {@code dso down}: Compose down, then the agent purges the project's secrets from its cache. */
   public int down(Options o, List<String> args) throws InterruptedException {
-    ComposeProject project = new ComposeFiles(workingDir, env).read(o.files(), o.project());
+    ComposeProject project = new ComposeProjectReader(workingDir, env).read(o.files(), o.project());
     ComposeRunner runner = compose.get();
     List<String> downArgs = new ArrayList<>(List.of("down"));
     downArgs.addAll(args);

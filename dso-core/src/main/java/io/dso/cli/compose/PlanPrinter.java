@@ -63,7 +63,7 @@ final class PlanPrinter {
         out.printf("  secret %-30s mode %-4s keys %s%n", use.secret(), use.mode(), String.join(", ", nonNull(use.keys())));
       }
       for (ComposePlan.Mount m : nonNull(s.mounts())) {
-        out.printf("  mount  %s -> %s (read-only)%n", m.source(), m.target());
+        out.printf("  mount  %s -> %s (read-only)%n", m.source() == null ? "(a directory on the secrets tmpfs)" : m.source(), m.target());
       }
     }
     out.println(plan.rotating()

@@ -41,7 +41,7 @@ class ComposeV1InterpolationTest {
               KEEP: $$literal
         """);
     String tricky = "a$b ${HOME} $$c 'single' \"double\" spaces  here\nsecond line\\n";
-    ComposeProject project = new ComposeFiles(dir, Map.of()).read(List.of(), "dsocompv1");
+    ComposeProject project = new ComposeProjectReader(dir, Map.of()).read(List.of(), "dsocompv1");
     ComposePlan.Response plan = new ComposePlan.Response(project.name(), List.of(new ComposePlan.ServicePlan("api",
         Map.of("TRICKY", tricky, "URL", "pg://u$er@db"), List.of(new ComposePlan.Mount("/tmp/x$y", "/run/dso")),
         Map.of("dso.secrets", "app/tricky,app/user"), List.of())), false);

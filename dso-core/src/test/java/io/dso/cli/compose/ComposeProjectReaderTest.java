@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ComposeFilesTest {
+class ComposeProjectReaderTest {
   @TempDir Path dir;
 
   private Path write(String name, String text) throws Exception {
@@ -23,7 +23,7 @@ class ComposeFilesTest {
   }
 
   private ComposeProject read(Map<String, String> env, List<String> files, String project) {
-    return new ComposeFiles(dir, env).read(files, project);
+    return new ComposeProjectReader(dir, env).read(files, project);
   }
 
   @Test
@@ -103,7 +103,7 @@ class ComposeFilesTest {
     assertThat(read(Map.of("COMPOSE_PROJECT_NAME", "env_name"), List.of(), null).name()).isEqualTo("env_name");
     assertThat(read(Map.of(), List.of(), null).name()).isEqualTo("from-file");
     Path nested = write("_My App.v2/compose.yml", "services: {a: {image: x}}\n");
-    assertThat(new ComposeFiles(nested.getParent(), Map.of()).read(List.of(), null).name()).isEqualTo("myappv2");
+    assertThat(new ComposeProjectReader(nested.getParent(), Map.of()).read(List.of(), null).name()).isEqualTo("myappv2");
   }
 
   @Test

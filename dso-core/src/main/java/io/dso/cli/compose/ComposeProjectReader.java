@@ -22,7 +22,7 @@ import java.util.Optional;
  * working directory plus their {@code .override} file; the project name from {@code -p},
  * {@code COMPOSE_PROJECT_NAME}, the top-level {@code name:}, else the project directory's name.
  */
-public final class ComposeFiles {
+public final class ComposeProjectReader {
   static final List<String> DEFAULT_NAMES =
       List.of("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -31,7 +31,7 @@ public final class ComposeFiles {
   private final Map<String, String> env;
 
   /** {@code env} is the process environment (passed in so tests need no real one). */
-  public ComposeFiles(Path workingDir, Map<String, String> env) {
+  public ComposeProjectReader(Path workingDir, Map<String, String> env) {
     this.workingDir = workingDir.toAbsolutePath().normalize();
     this.env = Map.copyOf(env);
   }
