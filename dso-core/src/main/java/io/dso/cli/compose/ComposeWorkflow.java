@@ -155,7 +155,11 @@ public final class ComposeWorkflow {
         JsonNode answer = a.down(project.name());
         summary.put("purged", true).set("agent", answer);
         if (!o.json()) {
-          out.println("purged the secrets of '" + project.name() + "' from the agent's cache");
+          List<String> names = new ArrayList<>();
+          answer.path("purged").forEach(n -> names.add(n.asText()));
+          out.println(names.isEmpty()
+              ? "no secret of '" + project.name() + "' left to purge (other services still use them, or none was cached)"
+              : "purged from the agent's cache: " + String.join(", ", names));
         }
       } catch (ApiException e) {
         err.println("dso: error: the stack is down but the agent did not purge its secrets: " + e.getMessage());
