@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dso.DsoException;
+import io.dso.compose.EnvTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,29 @@ public final class ComposeProjectReader {
         merged.putAll(environmentOf(file, service.getKey(), service.getValue().path("environment")));
       });
     }
+    ComposeInterpolation interpolation = ComposeInterpolation.forProject(directory, env);
+    environment.forEach((service, vars) -> vars.replaceAll((var, value) ->
+        withReferencesInterpolated(interpolation, value, "service '" + service + "', variable " + var)));
     return new ComposeProject(directory, files, projectName(projectArg, topName, directory), version, environment);
+  }
+
+  /**
+   * A value that holds a reference (before or after interpolation) interpolated as Compose would;
+   * any other value as written, for Compose to interpolate itself.
+   */
+  private static String withReferencesInterpolated(ComposeInterpolation interpolation, String value, String where) {
+    if (!value.contains("$")) {
+      return value;
+    }
+    try {
+      String interpolated = interpolation.apply(value, where);
+      return EnvTemplate.hasReference(interpolated) ? interpolated : value;
+    } catch (DsoException e) {
+      if (EnvTemplate.hasReference(value)) {
+        throw e;
+      }
+      return value; // Compose reports it in its own words
+    }
   }
 
   List<Path> discover(List<String> fileArgs) {

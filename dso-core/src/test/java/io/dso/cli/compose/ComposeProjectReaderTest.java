@@ -126,4 +126,32 @@ class ComposeProjectReaderTest {
     assertThatThrownBy(() -> read(Map.of(), List.of("nope.yml"), null))
         .hasMessage("Compose file " + dir.resolve("nope.yml") + " not found; check the -f path");
   }
+
+  @Test
+  void referencesAreInterpolatedAsComposeWouldFromTheEnvironmentAndDotEnvAndOtherValuesAreLeftToCompose() throws Exception {
+    write(".env", "# comment\nexport HOST=db.local\nREF='dso://app/from-dotenv'\nPORT=5432\n");
+    write("compose.yaml", """
+        services:
+          a:
+            environment:
+              URL: pg://dso://app/pass@${HOST}:${PORT:-1}/$$x
+              FROM_ENV_FILE: ${REF}
+              DEFAULTED: dso://app/${MISSING:-fallback}
+              PLAIN: ${HOST}$$
+        """);
+    ComposeProject p = read(Map.of("PORT", "6543"), List.of(), null);
+    assertThat(p.environment().get("a"))
+        .containsEntry("URL", "pg://dso://app/pass@db.local:6543/$x")
+        .containsEntry("FROM_ENV_FILE", "dso://app/from-dotenv")
+        .containsEntry("DEFAULTED", "dso://app/fallback")
+        .containsEntry("PLAIN", "${HOST}$$");
+  }
+
+  @Test
+  void aRequiredVariableMissingNextToAReferenceIsNamed() throws Exception {
+    write("compose.yaml", "services: {a: {environment: {URL: 'dso://app/x@${NEEDED:?set the host}'}}}\n");
+    assertThatThrownBy(() -> read(Map.of(), List.of(), null))
+        .hasMessage("service 'a', variable URL: required variable NEEDED is missing a value: set the host;"
+            + " set NEEDED in the environment or in .env");
+  }
 }
