@@ -132,7 +132,10 @@ class ComposeWorkflowIT {
       String certPath = "/run/dso/" + tls + "/cert";
       assertThat(RotationFixture.env(fx.inspect(worker))).containsEntry("CERT_FILE", certPath);
       assertThat(fx.ok("exec", worker, "cat", certPath)).isEqualTo(cert1);
-      assertNoValueOnDisk(agent, List.of(user1, pass1, cert1), up);
+      Run ps = dso("compose", "-p", project, "ps");
+      assertThat(ps.exit()).as(ps.toString()).isZero();
+      assertThat(ps.out()).contains(app).contains(worker);
+      assertNoValueOnDisk(agent, List.of(user1, pass1, cert1), up, ps);
 
       fx.writeSecrets(Map.of(db, Map.of("user", user1, "pass", pass2), tls, Map.of("cert", cert2)));
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
@@ -188,6 +191,44 @@ class ComposeWorkflowIT {
       assertThat(home.resolve("compose").resolve(project)).as("nothing written").doesNotExist();
       agent.terminate();
     }
+  }
+
+  @Test
+  void withoutAnAgentUpResolvesFromTheLocalVaultAndSaysThatRotationNeedsTheAgent() throws Exception {
+    String name = "dsocv" + fx.suffix + "/token";
+    String token = "canaryV" + UUID.randomUUID().toString().substring(0, 8) + " $v 'q'";
+    socket = dir.resolve("no-agent.sock");
+    Files.writeString(projectDir.resolve("docker-compose.yml"), """
+        version: "2.4"
+        services:
+          app:
+            image: dso-test/busybox:1
+            init: true
+            network_mode: none
+            command: ["sleep", "3600"]
+            environment:
+              TOKEN: dso://%s
+              AUTH: "Bearer dso://%s"
+        """.formatted(name, name));
+    Run init = dsoWithInput("", "init");
+    assertThat(init.exit()).as(init.toString()).isZero();
+    Run set = dsoWithInput(token, "secret", "set", name);
+    assertThat(set.exit()).as(set.toString()).isZero();
+    projects.add(project);
+
+    Run up = dso("up", "-p", project, "-d");
+    assertThat(up.exit()).as(up.toString()).isZero();
+    assertThat(up.err()).contains("rotation needs the agent (start it with 'dso agent')");
+    assertThat(RotationFixture.env(fx.inspect(container(project, "app"))))
+        .containsEntry("TOKEN", token).containsEntry("AUTH", "Bearer " + token);
+    Path daemonState = Path.of(fx.ok("info", "--format", "{{.DockerRootDir}}")).getParent();
+    assertThat(up.out() + up.err()).doesNotContain(token);
+    assertThat(filesContaining(Path.of("/tmp"), token.substring(0, 15), daemonState)).as("files holding the value").isEmpty();
+
+    Run down = dso("down", "-p", project);
+    assertThat(down.exit()).as(down.toString()).isZero();
+    assertThat(down.err()).contains("no agent running: nothing to purge");
+    assertThat(ps(project)).isEmpty();
   }
 
   /**
@@ -265,6 +306,11 @@ class ComposeWorkflowIT {
   private record Run(int exit, String out, String err) {}
 
   private Run dso(String... args) {
+    return dsoWithInput("", args);
+  }
+
+  /** Runs {@code ./dso args} in the project directory with {@code stdin} as its input. */
+  private Run dsoWithInput(String stdin, String... args) {
     List<String> cmd = new ArrayList<>(List.of(AgentProcess.repoRoot().resolve("dso").toString()));
     cmd.addAll(List.of(args));
     Map<String, String> env = new LinkedHashMap<>();
@@ -272,16 +318,22 @@ class ComposeWorkflowIT {
     env.put("DSO_SOCKET", socket.toString());
     env.put("DSO_HOME", home.toString());
     env.put("DSO_SKIP_BUILD", "1");
-    return run(cmd, env);
+    return run(cmd, env, stdin);
   }
 
   private Run run(List<String> cmd, Map<String, String> env) {
+    return run(cmd, env, "");
+  }
+
+  private Run run(List<String> cmd, Map<String, String> env, String stdin) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(projectDir.toFile());
       pb.environment().put("DOCKER_HOST", fx.host);
       pb.environment().putAll(env);
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (var in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
       if (!p.waitFor(180, TimeUnit.SECONDS)) {
