@@ -121,12 +121,26 @@ public final class ComposeRunner {
     if (stdout != null) {
       pump = Thread.ofVirtual().start(() -> copy(p.getInputStream(), stdout));
     }
+    // Ctrl-C reaches Compose too (same process group); let it finish stopping before we exit.
+    Thread linger = new Thread(() -> {
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(linger);
     try {
       return p.waitFor();
     } catch (InterruptedException e) {
       p.destroy();
       throw e;
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(linger);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it ends when Compose does
+      }
       if (pump != null) {
         pump.join(java.time.Duration.ofSeconds(5));
       }

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,15 +112,14 @@ final class RolloutWait {
       if (p.exitValue() != 0) {
         return null;
       }
-      Map<String, State> parsed = new LinkedHashMap<>();
-      int i = 0;
+      List<State> parsed = new ArrayList<>();
       for (String row : new String(out, StandardCharsets.UTF_8).split("\n")) {
         String[] f = row.split("\t", 3);
         if (f.length == 3) {
-          parsed.put(String.valueOf(i++), new State(f[0], f[1], f[2]));
+          parsed.add(new State(f[0], f[1], f[2]));
         }
       }
-      return new ArrayList<>(parsed.values());
+      return parsed;
     } catch (IOException e) {
       return null;
     }
