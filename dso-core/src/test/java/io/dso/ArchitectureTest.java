@@ -31,7 +31,13 @@ class ArchitectureTest {
       Map.entry("trigger", Set.of("rotation", "inject", "docker", "cache", "provider", "config", "observability")),
       Map.entry("agent", Set.of("trigger", "rotation", "inject", "docker", "cache", "provider", "config", "observability")),
       Map.entry("api", Set.of("agent", "trigger", "rotation", "inject", "docker", "cache", "provider", "config", "observability")),
-      Map.entry("cli", Set.of("api", "agent", "trigger", "rotation", "inject", "docker", "cache", "provider", "config", "observability")));
+      Map.entry("localvault", Set.of("provider", "config", "observability")),
+      Map.entry("compose", Set.of("api", "agent", "trigger", "rotation", "inject", "docker", "cache", "provider", "config",
+          "observability", "localvault")),
+      // notify is wired by the CLI next to the agent and its route plugs into the socket API.
+      Map.entry("notify", Set.of("api", "provider", "config", "observability")),
+      Map.entry("cli", Set.of("compose", "localvault", "notify", "api", "agent", "trigger", "rotation", "inject", "docker", "cache",
+          "provider", "config", "observability")));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.dso\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Pattern QUALIFIED = Pattern.compile("\\bio\\.dso\\.([a-z]+)\\.[A-Za-z]");

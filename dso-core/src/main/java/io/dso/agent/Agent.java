@@ -7,6 +7,7 @@ import io.dso.config.ConfigLoader;
 import io.dso.config.DsoConfig;
 import io.dso.docker.DockerConnectivity;
 import io.dso.docker.DockerEngine;
+import io.dso.inject.ComposeFiles;
 import io.dso.inject.FileInjector;
 import io.dso.inject.Injector;
 import io.dso.inject.SecretsDir;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,8 +96,11 @@ public final class Agent implements AutoCloseable {
     this.dockerConnectivity = new DockerConnectivity(docker, Duration.ofSeconds(2), metrics::dockerUp);
     boolean fileSecrets = config.secrets().stream().anyMatch(s -> s.inject().mode() == io.dso.config.InjectMode.FILE);
     FileInjector files = fileSecrets ? new FileInjector(SecretsDir.prepare(options.secretsDir(), options.root())) : null;
+    // Compose file references need the tmpfs only once a service uses one: prepared on first use.
+    ComposeFiles composeFiles = new ComposeFiles(
+        () -> files != null ? files.root() : SecretsDir.prepare(options.secretsDir(), options.root()));
     this.injector = new Injector(config, docker, sync, VersionKey.loadOrCreate(options.stateDir()), files,
-        metrics, audit, redactor, clock);
+        composeFiles, metrics, audit, redactor, clock);
     this.rotations = new RotationEngine(config, docker, injector,
         new RotationJournal(options.stateDir(), env.get("DSO_FAULT_CRASH_AFTER"), env.get("DSO_FAULT_PAUSE_AFTER")), metrics, audit, redactor, executor);
     // Every detected change passes the cooldown/debounce gate before it reaches containers.
@@ -214,6 +219,24 @@ public final class Agent implements AutoCloseable {
     return config;
   }
 
+  public DockerEngine docker() {
+    return docker;
+  }
+
+  /**
+   * Drops one secret from the cache on a user's request (a Compose project that used it went down),
+   * audited {@code secret_purge} with that user; a declared secret is fetched again when next needed.
+   * False when it was not cached.
+   */
+  public boolean purgeCached(String secret, String user) {
+    Optional<CachedSecret> gone = cache.remove(secret);
+    gone.ifPresent(s -> {
+      metrics.forgetSecret(s.provider(), s.name());
+      audit.record(new AuditEvent("audit", "secret_purge", user, s.provider(), s.name(), null, "success", Map.of()));
+    });
+    return gone.isPresent();
+  }
+
   public DsoMetrics metrics() {
     return metrics;
   }
@@ -228,6 +251,19 @@ public final class Agent implements AutoCloseable {
 
   public SecretSync sync() {
     return sync;
+  }
+
+  /**
+   * Drops one secret's value from the cache, audited as {@code secret_purge} by {@code user}; the
+   * next lookup or poll fetches it again. False when it was not cached.
+   */
+  public boolean purge(String secret, String user) {
+    return cache.remove(secret).map(gone -> {
+      metrics.forgetSecret(gone.provider(), gone.name());
+      audit.record(new AuditEvent("audit", "secret_purge", user, gone.provider(), gone.name(), null, "success", java.util.Map.of())
+          .withExtra("reason", "requested"));
+      return true;
+    }).orElse(false);
   }
 
   /** The secret-update webhook logic behind {@code POST /api/events/secret-update}. */

@@ -19,6 +19,8 @@ import org.eclipse.jetty.util.Callback;
  * the agent's virtual threads.
  */
 public final class ApiHandler extends Handler.Abstract {
+  private static final java.util.Set<String> GET_PATHS =
+      java.util.Set.of("/health", "/ready", "/api/secrets", "/api/events", "/api/events/stream");
   private final HostCheck hosts;
   private final ReadinessView readiness;
   private final SecretsView secretsView;
@@ -45,6 +47,14 @@ public final class ApiHandler extends Handler.Abstract {
       return Responses.error(response, callback, 403,
           "Host header is not this machine's loopback; call the API as localhost, 127.0.0.1 or [::1]");
     }
+    return route(request, response, callback, false);
+  }
+
+  /**
+   * Serves the shared endpoints. {@code socketPeer}: the caller came through the unix socket and was
+   * authorised by its credentials, so the event endpoints do not ask for the webhook token.
+   */
+  boolean route(Request request, Response response, Callback callback, boolean socketPeer) throws Exception {
     String path = Request.getPathInContext(request);
     if (path.equals("/api/events/secret-update")) {
       if (!request.getMethod().equals("POST")) {
@@ -53,13 +63,16 @@ public final class ApiHandler extends Handler.Abstract {
       return events.secretUpdate(request, response, callback);
     }
     if (path.equals("/api/events") && request.getMethod().equals("GET")) {
-      return events.recent(request, response, callback);
+      return events.recent(request, response, callback, socketPeer);
     }
     if (path.equals("/api/events/stream") && request.getMethod().equals("GET")) {
-      return events.stream(request, response, callback);
+      return events.stream(request, response, callback, socketPeer);
     }
     if (!request.getMethod().equals("GET")) {
-      return Responses.error(response, callback, 405, "method " + request.getMethod() + " not allowed on " + path);
+      // 405 only where a GET would be served: other paths (the socket's fetch, sync, purge) do not exist here
+      return GET_PATHS.contains(path) || path.startsWith("/api/containers/")
+          ? Responses.error(response, callback, 405, "method " + request.getMethod() + " not allowed on " + path)
+          : Responses.error(response, callback, 404, "no such endpoint: " + request.getMethod() + " " + path);
     }
     if (path.startsWith("/api/containers/")) {
       return container(path.substring("/api/containers/".length()), response, callback);
@@ -70,6 +83,11 @@ public final class ApiHandler extends Handler.Abstract {
       case "/api/secrets" -> secrets(response, callback);
       default -> Responses.error(response, callback, 404, "no such endpoint: " + path + " (try /health, /ready, /api/secrets, /api/events)");
     };
+  }
+
+  /** Every audit record as it is written, for a caller the unix socket has authorised. */
+  boolean auditStream(Request request, Response response, Callback callback) {
+    return events.stream(request, response, callback, true);
   }
 
   /** Ends open event streams so that the server stops promptly. */

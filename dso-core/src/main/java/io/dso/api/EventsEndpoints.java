@@ -78,8 +78,8 @@ final class EventsEndpoints {
     return true;
   }
 
-  boolean recent(Request request, Response response, Callback callback) {
-    if (refused(request, response, callback)) {
+  boolean recent(Request request, Response response, Callback callback, boolean socketPeer) {
+    if (!socketPeer && refused(request, response, callback)) {
       return true;
     }
     String limitText = Request.extractQueryParameters(request).getValue("limit");
@@ -97,8 +97,9 @@ final class EventsEndpoints {
     return Responses.json(response, callback, 200, Map.of("events", feed.recent(limit)));
   }
 
-  boolean stream(Request request, Response response, Callback callback) {
-    if (refused(request, response, callback)) {
+  /** {@code socketPeer}: authorised by its unix-socket credentials, so no token is asked for. */
+  boolean stream(Request request, Response response, Callback callback, boolean socketPeer) {
+    if (!socketPeer && refused(request, response, callback)) {
       return true;
     }
     EventFeed.Subscription sub = feed.subscribe();

@@ -7,6 +7,7 @@ import io.dso.agent.StateDir;
 import io.dso.api.AgentViews;
 import io.dso.api.HttpEndpoint;
 import io.dso.api.MetricsHandler;
+import io.dso.api.SocketPaths;
 import io.dso.config.ConfigException;
 import io.dso.config.ConfigLoader;
 import io.dso.config.LogSettings;
@@ -45,6 +46,9 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Option(names = "--api-addr", defaultValue = "127.0.0.1:8471", description = "host:port of the REST API (default: ${DEFAULT-VALUE}; loopback only).")
   String apiAddr;
+
+  @Option(names = "--socket", description = "Unix socket of the CLI's API (default: $DSO_SOCKET, else /run/dso/dso.sock as root, else $XDG_RUNTIME_DIR/dso/dso.sock or ~/.dso/dso.sock).")
+  Path socket;
 
   @Option(names = "--audit-log", description = "Append audit records to this file (mode 0600) instead of stdout.")
   Path auditLog;
@@ -124,6 +128,10 @@ public final class AgentCommand implements Callable<Integer> {
       audit.close();
       return 2;
     }
+    // Notifications follow the audit stream; started here, not in Agent, because their socket route
+    // (io.dso.notify) sits above the API layer that itself depends on the agent.
+    io.dso.notify.Notifier notifier = io.dso.notify.Notifier.start(agent.config().notifications(), redactor, clock, env);
+    audit.subscribe(notifier);
     HttpEndpoint metrics = null;
     HttpEndpoint apiServer = null;
     try {
@@ -131,12 +139,16 @@ public final class AgentCommand implements Callable<Integer> {
         metrics = HttpEndpoint.start("metrics", metricsBind, metricsPort,
             new MetricsHandler(agent.metrics().registry()), agent.executor(), "-metrics-port");
       }
-      apiServer = HttpEndpoint.start("API", api.host(), api.port(), AgentViews.apiHandler(agent, api.host()), agent.executor(), "--api-addr");
+      var tcpApi = AgentViews.apiHandler(agent, api.host());
+      var unix = new HttpEndpoint.UnixSocket(socket != null ? socket : SocketPaths.defaultFor(root, env),
+          AgentViews.socketHandler(agent, tcpApi, socketRoutes(agent, notifier)), SocketPaths.groupExists());
+      apiServer = HttpEndpoint.start("API", api.host(), api.port(), tcpApi, unix, agent.executor(), "--api-addr");
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
       agent.stop();
+      notifier.close();
       audit.close();
       throw e;
     }
@@ -148,6 +160,7 @@ public final class AgentCommand implements Callable<Integer> {
         m.close();
       }
       agent.stop();
+      notifier.close();
       audit.close();
     }, "dso-shutdown"));
     agent.start();
@@ -179,5 +192,13 @@ public final class AgentCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cli, "invalid address '" + text + "': expected host:port, e.g. 127.0.0.1:8471");
       }
     }
+  }
+
+  /** The socket routes ("METHOD /path") of the parts of the agent that sit above the API layer. */
+  private static Map<String, io.dso.api.SocketRoute> socketRoutes(Agent agent, io.dso.notify.Notifier notifier) {
+    Map<String, io.dso.api.SocketRoute> routes = new java.util.LinkedHashMap<>();
+    routes.putAll(io.dso.compose.ComposeRoutes.of(agent));
+    routes.putAll(io.dso.notify.NotificationRoutes.of(notifier));
+    return routes;
   }
 }

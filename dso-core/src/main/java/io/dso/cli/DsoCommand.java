@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
     subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class,
-        io.dso.cli.compose.UpCommand.class, io.dso.cli.compose.DownCommand.class, io.dso.cli.compose.ComposeCommand.class})
+        io.dso.cli.compose.UpCommand.class, io.dso.cli.compose.DownCommand.class, io.dso.cli.compose.ComposeCommand.class,
+        NotificationsCommand.class})
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

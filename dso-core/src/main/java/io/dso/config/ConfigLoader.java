@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
-      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets");
+      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets", "notifications");
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Path ETC = Path.of("/etc/dso/dso.yaml");
 
@@ -199,13 +199,17 @@ public final class ConfigLoader {
     Defaults defaults = agentReader.defaults(top.get("defaults"), inject);
     List<SecretSpec> secrets =
         new SecretReader(values, inject, agentReader).read(top.get("secrets"), new ArrayList<>(providers.names()), defaults);
+    NotificationsReader notificationsReader = new NotificationsReader(values);
+    NotificationSettings notifications = notificationsReader.read(top.get("notifications"));
     problems.throwIfAny();
+    notificationsReader.warnings().forEach(w -> LOG.warn("{}: {}", nameForMessages, w));
     for (DialectForm f : dialect.forms()) {
       if (f.noEffect()) {
         LOG.warn("{}:{}: {} is accepted for compatibility but has no effect here; remove it", nameForMessages, f.line(), f.key());
       }
     }
-    DsoConfig config = new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets);
+    DsoConfig config = new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets,
+        notifications);
     return new Loaded(config, dialect.forms(), dialect.logging());
   }
 

@@ -17,13 +17,21 @@ public record DsoConfig(
     Map<String, ProviderSpec> providers,
     AgentSettings agent,
     Defaults defaults,
-    List<SecretSpec> secrets) {
+    List<SecretSpec> secrets,
+    NotificationSettings notifications) {
   public DsoConfig {
     Objects.requireNonNull(source, "source");
     providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     Objects.requireNonNull(agent, "agent");
     Objects.requireNonNull(defaults, "defaults");
     secrets = List.copyOf(secrets);
+    Objects.requireNonNull(notifications, "notifications");
+  }
+
+  /** A config without notifications. */
+  public DsoConfig(
+      Path source, Map<String, ProviderSpec> providers, AgentSettings agent, Defaults defaults, List<SecretSpec> secrets) {
+    this(source, providers, agent, defaults, secrets, NotificationSettings.NONE);
   }
 
   /** The secret with this logical name, if configured. */

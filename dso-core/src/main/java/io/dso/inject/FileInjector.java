@@ -241,7 +241,8 @@ public final class FileInjector {
 
   /** Container names that have a directory here. */
   public Set<String> containers() {
-    return list(root);
+    // A dot name is no container's (Docker names start with a letter or digit): the Compose files live there.
+    return list(root).stream().filter(n -> !n.startsWith(".")).collect(Collectors.toSet());
   }
 
   private static Set<String> list(Path dir) {
@@ -263,7 +264,7 @@ public final class FileInjector {
     }
   }
 
-  private static void atomicWrite(Path dir, String name, byte[] content, Integer uid, Integer gid) throws IOException {
+  static void atomicWrite(Path dir, String name, byte[] content, Integer uid, Integer gid) throws IOException {
     Path tmp = dir.resolve("." + name + ".tmp-" + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -321,7 +322,7 @@ public final class FileInjector {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

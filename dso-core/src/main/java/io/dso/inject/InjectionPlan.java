@@ -23,7 +23,26 @@ public record InjectionPlan(
     List<SecretSpec> staleFiles,
     List<SecretSpec> neverInjected,
     String newGeneration,
-    List<FileWrite> files) {
+    List<FileWrite> files,
+    List<ComposeWrite> composeFiles) {
+
+  /**
+   * One {@code dsofile://} reference of a Compose service container to (re)write in its service's
+   * shared directory: the value is taken from {@code payload} at write time, never kept here.
+   */
+  public record ComposeWrite(String project, String service, String refPath, SecretSpec spec, String key,
+      SecretPayload payload, String version) {
+    @Override
+    public String toString() {
+      return "ComposeWrite[" + project + "/" + service + " " + refPath + " " + payload + "]";
+    }
+  }
+
+  /** A plan without Compose files. */
+  public InjectionPlan(ContainerDetails container, Target target, ContainerChange change, List<SecretSpec> needNewContainer,
+      List<SecretSpec> staleFiles, List<SecretSpec> neverInjected, String newGeneration, List<FileWrite> files) {
+    this(container, target, change, needNewContainer, staleFiles, neverInjected, newGeneration, files, List.of());
+  }
 
   /**
    * One file-mode secret: its payload (by reference, never printed) and version, and the generation
@@ -52,6 +71,7 @@ public record InjectionPlan(
     staleFiles = List.copyOf(staleFiles);
     neverInjected = List.copyOf(neverInjected);
     files = List.copyOf(files);
+    composeFiles = List.copyOf(composeFiles);
   }
 
   public boolean needsNewContainer() {

@@ -39,6 +39,7 @@ public final class Injector {
   private final SecretSync sync;
   private final VersionKey key;
   private final FileInjector files;
+  private final ComposeFiles composeFiles;
   private final TargetResolver resolver;
   private final DsoMetrics metrics;
   private final AuditLog audit;
@@ -49,6 +50,14 @@ public final class Injector {
   public Injector(
       DsoConfig config, DockerEngine docker, SecretSync sync, VersionKey key, FileInjector files,
       DsoMetrics metrics, AuditLog audit, Redactor redactor, Clock clock) {
+    this(config, docker, sync, key, files, null, metrics, audit, redactor, clock);
+  }
+
+  /** @param composeFiles where {@code dsofile://} references of Compose services live; null: none are served */
+  public Injector(
+      DsoConfig config, DockerEngine docker, SecretSync sync, VersionKey key, FileInjector files,
+      ComposeFiles composeFiles, DsoMetrics metrics, AuditLog audit, Redactor redactor, Clock clock) {
+    this.composeFiles = composeFiles;
     this.config = config;
     this.docker = docker;
     this.sync = sync;
@@ -104,6 +113,14 @@ public final class Injector {
         return Optional.empty();
       }
       payloads.put(s, p.get());
+    }
+    if (c.labels().containsKey(Labels.COMPOSE_ENV) && composeFiles != null) {
+      try {
+        return Optional.of(ComposeInjection.plan(c, target, payloads, key, composeFiles));
+      } catch (InjectionException ex) {
+        failed(c.id(), null, ex.getMessage());
+        return Optional.empty();
+      }
     }
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, String> labels = new HashMap<>();
@@ -173,6 +190,9 @@ public final class Injector {
    * own generation (atomically) and audits it; false when writing failed (reported).
    */
   public boolean writeInPlace(InjectionPlan plan) {
+    if (!writeCompose(plan)) {
+      return false;
+    }
     return files == null || generations().writeInPlace(plan);
   }
 
@@ -181,6 +201,9 @@ public final class Injector {
    * that mounts it is created; false when writing failed (reported, nothing left behind).
    */
   public boolean prepareGeneration(InjectionPlan plan) {
+    if (!writeCompose(plan)) {
+      return false;
+    }
     return files == null || generations().prepare(plan);
   }
 
@@ -192,6 +215,20 @@ public final class Injector {
     if (files != null) {
       generations().settle(plan);
     }
+  }
+
+  private boolean writeCompose(InjectionPlan plan) {
+    return plan.composeFiles().isEmpty() || ComposeInjection.write(plan, composeFiles, this);
+  }
+
+  /** The version label value of a secret's payload as this agent injects it (the HMAC, never a plain hash). */
+  public String version(SecretSpec spec, SecretPayload payload) {
+    return key.version(spec, payload);
+  }
+
+  /** The directory of Compose file references, or null when this agent serves none. */
+  public ComposeFiles composeFiles() {
+    return composeFiles;
   }
 
   private FileGenerations generations() {
@@ -251,6 +288,11 @@ public final class Injector {
     if (files != null) {
       generations().sweep(all);
     }
+  }
+
+  /** The version of {@code payload} as this agent labels it (HMAC prefix, 12 hex), for API answers. */
+  public String versionOf(SecretSpec s, SecretPayload payload) {
+    return key.version(s, payload).substring(0, 12);
   }
 
   /** Describes what the agent injected into a container, from its labels and the tmpfs meta. */

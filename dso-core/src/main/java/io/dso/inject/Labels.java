@@ -14,6 +14,15 @@ public final class Labels {
   public static final String ENV_PREFIX = "dso.env.";
   /** {@code dso.file.<secret>} = container path where the agent's tmpfs directory is mounted. */
   public static final String FILE_PREFIX = "dso.file.";
+  /** The Compose project of a service container whose env the agent renders from templates. */
+  public static final String COMPOSE_PROJECT = "dso.compose.project";
+  /** The Compose service of such a container: names its directory of {@code dsofile://} files. */
+  public static final String COMPOSE_SERVICE = "dso.compose.service";
+  /**
+   * JSON object {VAR: template}: the variables the agent renders for the container from current
+   * values; templates hold {@code dso://}/{@code dsofile://} references, never values.
+   */
+  public static final String COMPOSE_ENV = "dso.compose.env";
   /** Suffixes of the temporary names used while a container is replaced. */
   public static final String NEW_SUFFIX = "_dso_new";
   public static final String OLD_SUFFIX = "_dso_old";

@@ -71,6 +71,8 @@ public final class AgentProcess implements AutoCloseable {
         .redirectError(dir.resolve("stderr.log").toFile());
     // dist/ was just built by this Maven run: the launcher must not start a nested build.
     pb.environment().put("DSO_SKIP_BUILD", "1");
+    // Agents of suites running side by side must not share the default socket (/run/dso/dso.sock).
+    pb.environment().put("DSO_SOCKET", dir.resolve("dso.sock").toString());
     pb.environment().putAll(env);
     return new AgentProcess(dir, metricsPort, apiPort, pb.start());
   }

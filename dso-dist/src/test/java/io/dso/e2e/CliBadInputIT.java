@@ -29,6 +29,7 @@ class CliBadInputIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("DSO_SKIP_BUILD", "1");
+    pb.environment().put("DSO_SOCKET", dir.resolve("dso.sock").toString());
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("dso %s finishes", List.of(args)).isTrue();
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));

@@ -61,6 +61,7 @@ final class SoakAgent implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     pb.environment().put("DSO_SKIP_BUILD", "1");
+    pb.environment().put("DSO_SOCKET", dir.resolve("dso.sock").toString());
     pb.environment().put("DOCKER_HOST", dockerHost);
     process = pb.start();
     process.getOutputStream().close();
