@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
     subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class,
         io.dso.cli.compose.UpCommand.class, io.dso.cli.compose.DownCommand.class, io.dso.cli.compose.ComposeCommand.class,
-        NotificationsCommand.class})
+        NotificationsCommand.class,
+        io.dso.cli.secret.InitCommand.class, io.dso.cli.secret.SecretCommand.class})
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

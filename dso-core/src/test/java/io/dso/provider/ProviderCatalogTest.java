@@ -144,7 +144,7 @@ class ProviderCatalogTest {
 
     ProviderCatalog catalog = ProviderCatalog.discover(plugins);
 
-    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file");
+    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file", "localvault");
     assertThat(catalog.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).contains(plugins.resolve("bad").toString()));
   }
 
@@ -156,7 +156,7 @@ class ProviderCatalogTest {
 
     ProviderCatalog catalog = ProviderCatalog.discover(plugins);
 
-    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file");
+    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file", "localvault");
     assertThat(catalog.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).contains(plugins.resolve("nulltype").toString()));
   }
 
@@ -169,7 +169,7 @@ class ProviderCatalogTest {
     ProviderCatalog catalog = ProviderCatalog.discover(plugins);
 
     assertThat(catalog.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).contains(plugins.resolve("corrupt").toString()));
-    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file");
+    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file", "localvault");
   }
 
   @Test
@@ -183,7 +183,7 @@ class ProviderCatalogTest {
     assertThat(catalog.problems()).isNotEmpty();
     assertThat(catalog.problems()).allSatisfy(p -> assertThat(p).contains(plugins.resolve("broken").toString()));
     assertThat(String.join("\n", catalog.problems())).contains("broken.NoSuchFactory");
-    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file");
+    assertThat(catalog.knownTypes()).containsExactlyInAnyOrder("local", "env", "file", "localvault");
   }
 
   @Test
