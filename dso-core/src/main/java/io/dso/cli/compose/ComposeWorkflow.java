@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,7 @@ public final class ComposeWorkflow {
   private final Function<Path, ComposePlanner> inProcess;
   private final Supplier<ComposeRunner> compose;
   private final OutputStream jsonModeStdout;
+  private final Predicate<String> wipeLocalFiles;
 
   /** The options every Compose command shares. */
   public record Options(List<String> files, String project, Path config, boolean json, boolean dryRun, Duration waitTimeout) {
@@ -51,7 +53,7 @@ public final class ComposeWorkflow {
 
   public ComposeWorkflow(Path workingDir, Map<String, String> env, PrintWriter out, PrintWriter err,
       Supplier<Optional<AgentLink>> agent, Function<Path, ComposePlanner> inProcess,
-      Supplier<ComposeRunner> compose, OutputStream jsonModeStdout) {
+      Supplier<ComposeRunner> compose, OutputStream jsonModeStdout, Predicate<String> wipeLocalFiles) {
     this.workingDir = workingDir;
     this.env = Map.copyOf(env);
     this.out = out;
@@ -60,13 +62,14 @@ public final class ComposeWorkflow {
     this.inProcess = inProcess;
     this.compose = compose;
     this.jsonModeStdout = jsonModeStdout;
+    this.wipeLocalFiles = wipeLocalFiles;
   }
 
   /** The real thing: the process's directory, environment, agent socket and Compose. */
   public static ComposeWorkflow real(PrintWriter out, PrintWriter err) {
     Map<String, String> env = System.getenv();
     return new ComposeWorkflow(Path.of("").toAbsolutePath(), env, out, err, AgentLink::connect,
-        InProcessPlanner::create, () -> ComposeRunner.detect(env), System.err);
+        InProcessPlanner::create, () -> ComposeRunner.detect(env), System.err, InProcessPlanner::wipeFiles);
   }
 
   /**
@@ -148,8 +151,10 @@ public final class ComposeWorkflow {
     ObjectNode summary = JSON.createObjectNode().put("project", project.name()).put("compose_exit", code);
     Optional<AgentLink> link = agent.get();
     if (link.isEmpty()) {
-      summary.put("purged", false);
-      err.println("dso: no agent running: nothing to purge");
+      // dsofile:// files written without an agent are ours to remove
+      boolean wiped = wipeLocalFiles.test(project.name());
+      summary.put("purged", false).put("files_removed", wiped);
+      err.println("dso: no agent running: nothing to purge" + (wiped ? "; removed the project's secret files" : ""));
     } else {
       try (AgentLink a = link.get()) {
         JsonNode answer = a.down(project.name());

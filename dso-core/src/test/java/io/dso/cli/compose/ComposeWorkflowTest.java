@@ -31,6 +31,7 @@ class ComposeWorkflowTest {
   private final ByteArrayOutputStream composeOut = new ByteArrayOutputStream();
   private final List<ComposePlan.Request> planned = new ArrayList<>();
   private boolean composeAsked;
+  private final List<String> wiped = new ArrayList<>();
 
   @BeforeEach
   void project() throws Exception {
@@ -59,7 +60,10 @@ class ComposeWorkflowTest {
         () -> {
           composeAsked = true;
           return ComposeRunner.of(List.of("/bin/echo"));
-        }, composeOut);
+        }, composeOut, project -> {
+          wiped.add(project);
+          return true;
+        });
   }
 
   private static ComposeWorkflow.Options options(boolean json, boolean dryRun) {
@@ -137,5 +141,19 @@ class ComposeWorkflowTest {
     assertThat(ComposeWorkflow.detached(List.of("up", "--detach"))).isTrue();
     assertThat(ComposeWorkflow.detached(List.of("up", "-Vd"))).isTrue();
     assertThat(ComposeWorkflow.detached(List.of("up", "--build"))).isFalse();
+  }
+
+  @Test
+  void downWithoutAnAgentRunsComposeDownAndRemovesTheFilesWrittenInProcess() throws Exception {
+    int code = workflow(resolving).down(options(true, false), List.of("-v"));
+    assertThat(code).isZero();
+    String project = dir.getFileName().toString().toLowerCase().replaceAll("[^a-z0-9_-]", "");
+    assertThat(composeOut.toString(StandardCharsets.UTF_8).trim())
+        .isEqualTo("-p " + project + " -f " + dir.resolve("compose.yaml") + " down -v");
+    assertThat(wiped).containsExactly(project);
+    JsonNode summary = new ObjectMapper().readTree(out.toString());
+    assertThat(summary.path("purged").asBoolean()).isFalse();
+    assertThat(summary.path("files_removed").asBoolean()).isTrue();
+    assertThat(err.toString()).contains("no agent running: nothing to purge; removed the project's secret files");
   }
 }
