@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 /** {@code dso compose <args>}: any Compose command, with the project's secret values in Compose's environment. */
 @Command(name = "compose", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     modelTransformer = ComposeMixin.PassAfterCommand.class,
-    description = {"Run any Docker Compose command (ps, logs, restart, config, ...) on a project with dso://",
-        "references, the values given to Compose in its environment as 'dso up' does. dso's own options",
-        "(-f, -p, -c, --json, --dry-run) come before the Compose command; everything after it is Compose's."},
+    description = "Run any Docker Compose command (ps, logs, restart, config, ...) on a project with dso:// "
+        + "references, the values given to Compose in its environment as 'dso up' does. dso's own "
+        + "options (-f, -p, -c, --json, --dry-run) come before the Compose command; everything "
+        + "after it is Compose's.",
     footerHeading = "%nExit codes:%n",
     footer = {"  Compose's own exit code; 1 failure, 2 usage error, 4 secret not found, 5 permission denied",
         "Example: dso compose ps    dso compose -f a.yml logs -f api"})

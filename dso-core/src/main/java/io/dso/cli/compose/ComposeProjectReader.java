@@ -186,11 +186,16 @@ public final class ComposeProjectReader {
     return out;
   }
 
+  /** SnakeYAML's problem lines ("while parsing ...", "expected ..."), without its source excerpt. */
   private static String firstLine(String s) {
     if (s == null) {
       return "unreadable";
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    List<String> kept = s.lines()
+        .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        .map(l -> l.replaceAll("\\s*in 'reader', line \\d+, column \\d+:?$", "").strip())
+        .filter(l -> !l.isEmpty())
+        .toList();
+    return kept.isEmpty() ? s.strip() : String.join(" ", kept);
   }
 }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 /** {@code dso down}: Compose {@code down}, then the running agent purges the project's secrets. */
 @Command(name = "down", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     modelTransformer = ComposeMixin.PassUnknown.class,
-    description = {"Stop and remove a Compose project started with 'dso up', then purge its secrets from the",
-        "running agent's cache (audited as secret_purge)."},
+    description = "Stop and remove a Compose project started with 'dso up', then purge its secrets from the "
+        + "running agent's cache (audited as secret_purge).",
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok, 1 failure (or Compose's own exit code), 2 usage error, 5 permission denied"})
 public final class DownCommand implements Callable<Integer> {

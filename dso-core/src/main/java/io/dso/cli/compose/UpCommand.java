@@ -14,11 +14,11 @@ import picocli.CommandLine.Parameters;
 /** {@code dso up}: Compose {@code up} with secret references resolved, values only in Compose's environment. */
 @Command(name = "up", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     modelTransformer = ComposeMixin.PassUnknown.class,
-    description = {
-        "Start a Compose project whose environment holds dso:// (value) and dsofile:// (file path) references.",
-        "Values reach Docker Compose only through its process environment; the generated override file",
-        "(last -f, under $DSO_HOME/compose/<project>/) holds references and labels, never a value.",
-        "With a running agent the services are rotated when a secret changes."},
+    description = "Start a Compose project whose environment holds dso:// (value) and dsofile:// (file "
+        + "path) references. Values reach Docker Compose only through its process environment; the "
+        + "generated override file (last -f, under $DSO_HOME/compose/<project>/) holds references "
+        + "and labels, never a value. With a running agent the services are rotated when a secret "
+        + "changes.",
     footerHeading = "%nExit codes:%n",
     footer = {"  0 ok, 1 failure (or Compose's own exit code), 2 usage error, 4 secret not found, 5 permission denied",
         "Example: dso up -d    dso up --dry-run --json    dso up -f a.yml -f b.yml -d --build"})
