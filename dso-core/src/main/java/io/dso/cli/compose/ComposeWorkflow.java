@@ -149,7 +149,14 @@ public final class ComposeWorkflow {
     }
     removeOverride(project);
     ObjectNode summary = JSON.createObjectNode().put("project", project.name()).put("compose_exit", code);
-    Optional<AgentLink> link = agent.get();
+    Optional<AgentLink> link;
+    try {
+      link = agent.get();
+    } catch (ApiException e) {
+      err.println("dso: error: the stack is down but the agent did not purge its secrets: " + e.getMessage());
+      err.flush();
+      return e.status() == 403 ? DENIED : 1;
+    }
     if (link.isEmpty()) {
       // dsofile:// files written without an agent are ours to remove
       boolean wiped = wipeLocalFiles.test(project.name());

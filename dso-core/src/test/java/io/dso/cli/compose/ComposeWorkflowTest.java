@@ -156,4 +156,19 @@ class ComposeWorkflowTest {
     assertThat(summary.path("files_removed").asBoolean()).isTrue();
     assertThat(err.toString()).contains("no agent running: nothing to purge; removed the project's secret files");
   }
+
+  @Test
+  void anAgentThatRefusesUsGivesExitCode5AfterComposeDownAndOnUpBeforeCompose() throws Exception {
+    ComposeWorkflow refused = new ComposeWorkflow(dir, Map.of("DSO_HOME", dir.resolve("home").toString(), "PATH", System.getenv("PATH")),
+        new PrintWriter(out, true), new PrintWriter(err, true),
+        () -> {
+          throw new ApiException(403, "permission denied on /run/dso/dso.sock: run as root or join group dso (usermod -aG dso $USER)");
+        },
+        config -> resolving, () -> ComposeRunner.of(List.of("/bin/echo")), composeOut, project -> true);
+    assertThat(refused.run(options(false, false), List.of("up", "-d"), true)).isEqualTo(5);
+    assertThat(composeOut.size()).as("Compose not started").isZero();
+    assertThat(refused.down(options(true, false), List.of())).isEqualTo(5);
+    assertThat(err.toString()).contains("dso: error: permission denied on /run/dso/dso.sock")
+        .contains("dso: error: the stack is down but the agent did not purge its secrets: permission denied");
+  }
 }
