@@ -30,8 +30,6 @@ import picocli.CommandLine.Option;
 /** {@code dso agent}: runs the long-lived agent until SIGTERM/SIGINT. */
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Run the agent: fetch, cache, watch and inject secrets.")
 public final class AgentCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-c", "--config"}, description = "Config file (default: ./dso.yaml, then /etc/dso/dso.yaml).")
@@ -164,7 +162,10 @@ public final class AgentCommand implements Callable<Integer> {
       audit.close();
     }, "dso-shutdown"));
     agent.start();
-    LOG.info("serving {}{}", a.describe(), m == null ? " (metrics off)" : " and " + m.describe() + "/metrics");
+    // Looked up here, not in a static field: picocli instantiates every command, and one-shot commands
+    // must not pay for starting the logging framework.
+    Logger log = LoggerFactory.getLogger(AgentCommand.class);
+    log.info("serving {}{}", a.describe(), m == null ? " (metrics off)" : " and " + m.describe() + "/metrics");
     agent.awaitStopped();
     return 0;
   }

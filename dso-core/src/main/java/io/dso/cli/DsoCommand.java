@@ -8,10 +8,31 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Docker Secret Operator: secrets from secret managers into Docker containers, kept fresh.",
-    subcommands = {AgentCommand.class, ValidateCommand.class, ConfigCommand.class, InspectCommand.class, VersionCommand.class,
-        io.dso.cli.compose.UpCommand.class, io.dso.cli.compose.DownCommand.class, io.dso.cli.compose.ComposeCommand.class,
-        NotificationsCommand.class,
-        io.dso.cli.secret.InitCommand.class, io.dso.cli.secret.SecretCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:failure (the message says what to do)",
+      "2:usage error (unknown command or option, bad value)",
+      "3:agent not reachable",
+      "4:not found (secret or vault entry)",
+      "5:permission denied",
+    },
+    footer = "%nRun 'dso COMMAND --help' for a command's options; --debug prints stack traces.",
+    // a new command adds its class here (one a line: merges stay easy)
+    subcommands = {
+      AgentCommand.class,
+      ValidateCommand.class,
+      ConfigCommand.class,
+      InspectCommand.class,
+      VersionCommand.class,
+      InstallPluginCommand.class,
+      NotificationsCommand.class,
+      io.dso.cli.secret.InitCommand.class,
+      io.dso.cli.secret.SecretCommand.class,
+      io.dso.cli.compose.UpCommand.class,
+      io.dso.cli.compose.DownCommand.class,
+      io.dso.cli.compose.ComposeCommand.class,
+    })
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

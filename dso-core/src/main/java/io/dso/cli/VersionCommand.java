@@ -1,7 +1,10 @@
 package io.dso.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,6 +14,9 @@ import picocli.CommandLine.Command;
 @Command(name = "version", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class, description = "Print the version.")
 public final class VersionCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--json", description = "Print the version as JSON.")
+  boolean json;
 
   /** The project version baked into the jar at build time. */
   public static String version() {
@@ -26,7 +32,14 @@ public final class VersionCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (json) {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("version", version());
+      m.put("java", Runtime.version().toString());
+      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(m));
+      return 0;
+    }
     spec.commandLine().getOut().println("dso " + version() + " (Java " + Runtime.version() + ")");
     return 0;
   }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.nodes.MappingNode;
 
@@ -23,7 +22,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
       List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets", "notifications");
-  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final Path ETC = Path.of("/etc/dso/dso.yaml");
 
   private final Map<String, String> environment;
@@ -202,10 +200,11 @@ public final class ConfigLoader {
     NotificationsReader notificationsReader = new NotificationsReader(values);
     NotificationSettings notifications = notificationsReader.read(top.get("notifications"));
     problems.throwIfAny();
-    notificationsReader.warnings().forEach(w -> LOG.warn("{}: {}", nameForMessages, w));
+    notificationsReader.warnings().forEach(w -> LoggerFactory.getLogger(ConfigLoader.class).warn("{}: {}", nameForMessages, w));
     for (DialectForm f : dialect.forms()) {
       if (f.noEffect()) {
-        LOG.warn("{}:{}: {} is accepted for compatibility but has no effect here; remove it", nameForMessages, f.line(), f.key());
+        // looked up only here: `dso validate` and the other one-shot commands must not start logging
+        LoggerFactory.getLogger(ConfigLoader.class).warn("{}:{}: {} is accepted for compatibility but has no effect here; remove it", nameForMessages, f.line(), f.key());
       }
     }
     DsoConfig config = new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets,

@@ -1,0 +1,118 @@
+package io.dso.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dso.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/**
+ * Every command's {@code --json} output parses: the real launcher runs each case below and stdout
+ * must be one JSON document and nothing else. A new command with {@code --json} adds a line to
+ * {@link #CASES} (or to {@link #NEEDS_MORE} with the reason); {@link #everyCommandWithJsonHasACase}
+ * fails until it does.
+ */
+class CliJsonOutputIT {
+  /**
+   * One run: a name, the arguments ({@code {quickstart}}, {@code {broken}} and {@code {dir}} are
+   * replaced: the quick-start config, a broken config, this run's scratch directory) and the exit
+   * code expected. They run without an agent, with an empty HOME and runtime directory.
+   */
+  record Case(String name, int exit, String... args) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final List<Case> CASES = List.of(
+      new Case("version", 0, "version", "--json"),
+      new Case("validate a valid file", 0, "validate", "--json", "-c", "{quickstart}"),
+      new Case("validate a broken file", 1, "validate", "--json", "-c", "{broken}"),
+      new Case("validate a missing file", 2, "validate", "--json", "-c", "{dir}/missing.yaml"),
+      new Case("install-plugin", 0, "install-plugin", "--json"));
+
+  /** Commands whose --json needs more than this test gives (an agent, a container), and where that is tested. */
+  static final Map<String, String> NEEDS_MORE = Map.of(
+      "inspect", "needs a running agent and a container (the agent's container view is tested by the rotation ITs)");
+
+  @TempDir Path dir;
+
+  static Stream<Case> cases() {
+    return CASES.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void stdoutIsOneJsonDocument(Case c) throws Exception {
+    Path root = AgentProcess.repoRoot();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("dist/bin/dso").toString());
+    for (String a : c.args()) {
+      cmd.add(a.replace("{quickstart}", root.resolve("examples/quickstart/dso.yaml").toString())
+          .replace("{broken}", root.resolve("dso-core/src/test/resources/config-corpus/01-misspelt-key.yaml").toString())
+          .replace("{dir}", dir.toString()));
+    }
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path out = dir.resolve("stdout");
+    Path err = dir.resolve("stderr");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("HOME", home.toString());
+    pb.environment().put("XDG_RUNTIME_DIR", home.toString());
+    pb.environment().put("DOCKER_CONFIG", home.resolve(".docker").toString());
+    pb.environment().put("DSO_SOCKET", dir.resolve("no-agent.sock").toString());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("dso %s finishes", String.join(" ", c.args())).isTrue();
+    String stdout = Files.readString(out);
+    String stderr = Files.readString(err);
+    assertThat(p.exitValue()).as("exit code; stderr: %s", stderr).isEqualTo(c.exit());
+    JsonNode doc = new ObjectMapper().readTree(stdout);
+    assertThat(doc).as("stdout: %s", stdout).isNotNull();
+    assertThat(doc.isObject() || doc.isArray()).as("stdout is a JSON object or array: %s", stdout).isTrue();
+    // readTree stops after the first document: nothing else may follow it
+    assertThat(new ObjectMapper().readerFor(JsonNode.class).readValues(stdout).readAll()).hasSize(1);
+    assertThat(stderr).doesNotContain("\tat ");
+  }
+
+  @Test
+  void everyCommandWithJsonHasACase() {
+    List<String> withJson = new ArrayList<>();
+    collect(Main.commandLine(), withJson);
+    assertThat(withJson).contains("version", "validate", "install-plugin");
+    for (String command : withJson) {
+      List<String> words = List.of(command.split(" "));
+      boolean covered = NEEDS_MORE.containsKey(command)
+          || CASES.stream().anyMatch(c -> c.args().length >= words.size()
+              && List.of(c.args()).subList(0, words.size()).equals(words));
+      assertThat(covered).as("'dso %s' has --json but no case in CliJsonOutputIT.CASES (or NEEDS_MORE)", command).isTrue();
+    }
+  }
+
+  private static void collect(CommandLine cli, List<String> out) {
+    for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+      CommandLine sub = e.getValue();
+      if (!e.getKey().equals(sub.getCommandName())) {
+        continue; // alias
+      }
+      if (sub.getCommandSpec().findOption("--json") != null) {
+        String path = sub.getCommandSpec().qualifiedName(" ");
+        out.add(path.substring(path.indexOf(' ') + 1));
+      }
+      collect(sub, out);
+    }
+  }
+}
