@@ -42,11 +42,15 @@ class CliJsonOutputIT {
       new Case("validate a valid file", 0, "validate", "--json", "-c", "{quickstart}"),
       new Case("validate a broken file", 1, "validate", "--json", "-c", "{broken}"),
       new Case("validate a missing file", 2, "validate", "--json", "-c", "{dir}/missing.yaml"),
-      new Case("install-plugin", 0, "install-plugin", "--json"));
+      new Case("install-plugin", 0, "install-plugin", "--json"),
+      new Case("up --dry-run", 0, "up", "--dry-run", "--json", "-c", "{quickstart}", "-f", "{root}/examples/compose/docker-compose.yml"),
+      new Case("compose --dry-run", 0, "compose", "--dry-run", "--json", "-c", "{quickstart}", "-f",
+          "{root}/examples/compose/docker-compose.yml", "ps"));
 
   /** Commands whose --json needs more than this test gives (an agent, a container), and where that is tested. */
   static final Map<String, String> NEEDS_MORE = Map.of(
-      "inspect", "needs a running agent and a container (the agent's container view is tested by the rotation ITs)");
+      "inspect", "needs a running agent and a container (the agent's container view is tested by the rotation ITs)",
+      "down", "runs Compose against a daemon (its --json is parsed by ComposeWorkflowIT)");
 
   @TempDir Path dir;
 
@@ -63,7 +67,8 @@ class CliJsonOutputIT {
     for (String a : c.args()) {
       cmd.add(a.replace("{quickstart}", root.resolve("examples/quickstart/dso.yaml").toString())
           .replace("{broken}", root.resolve("dso-core/src/test/resources/config-corpus/01-misspelt-key.yaml").toString())
-          .replace("{dir}", dir.toString()));
+          .replace("{dir}", dir.toString())
+          .replace("{root}", root.toString()));
     }
     Path home = Files.createDirectories(dir.resolve("home"));
     Path out = dir.resolve("stdout");
