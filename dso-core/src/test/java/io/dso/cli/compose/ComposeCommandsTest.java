@@ -63,4 +63,17 @@ class ComposeCommandsTest {
       assertThat(out.toString()).as(name).contains("Usage: dso " + name).contains("Exit codes:").contains("--file");
     }
   }
+
+  @Test
+  void theOneCommandFastPathKeepsThePassThroughOfComposeOptions() throws Exception {
+    var build = io.dso.cli.Main.class.getDeclaredMethod("commandLine", String[].class);
+    build.setAccessible(true);
+    for (String name : List.of("up", "down", "compose")) {
+      CommandLine cli = (CommandLine) build.invoke(null, (Object) new String[] {name, "-d"});
+      assertThat(cli.getSubcommands().get(name).getCommandSpec().parser().unmatchedOptionsArePositionalParams()).as(name).isTrue();
+    }
+    CommandLine.ParseResult r = ((CommandLine) build.invoke(null, (Object) new String[] {"up"})).parseArgs("up", "-d", "--build");
+    UpCommand up = command(r.subcommand());
+    assertThat(up.args).containsExactly("-d", "--build");
+  }
 }
