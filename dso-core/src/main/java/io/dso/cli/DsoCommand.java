@@ -36,6 +36,9 @@ import picocli.CommandLine.Command;
       io.dso.cli.diag.FetchCommand.class,
       io.dso.cli.diag.WatchCommand.class,
       io.dso.cli.diag.LogsCommand.class,
+      io.dso.cli.compose.UpCommand.class,
+      io.dso.cli.compose.DownCommand.class,
+      io.dso.cli.compose.ComposeCommand.class,
     })
 public final class DsoCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

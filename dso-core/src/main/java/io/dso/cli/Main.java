@@ -47,7 +47,7 @@ public final class Main {
       // most of a one-shot command's time: build the one asked for under a bare root instead
       for (Class<?> command : DsoCommand.class.getAnnotation(Command.class).subcommands()) {
         if (names(command).contains(name)) {
-          return withHandlers(new CommandLine(bareRoot()).addSubcommand(command));
+          return withHandlers(ownParser(new CommandLine(bareRoot()).addSubcommand(command), command));
         }
       }
     }
@@ -68,6 +68,23 @@ public final class Main {
       }
     }
     return null;
+  }
+
+  /**
+   * addSubcommand gives a command its parent's parser settings: a command whose model transformer
+   * sets its own (the Compose commands pass unknown options on to Compose) gets them back.
+   */
+  private static CommandLine ownParser(CommandLine root, Class<?> command) {
+    Class<? extends CommandLine.IModelTransformer> transformer = command.getAnnotation(Command.class).modelTransformer();
+    if (CommandLine.IModelTransformer.class != transformer && !transformer.getSimpleName().equals("NoOpModelTransformer")) {
+      CommandLine sub = root.getSubcommands().get(command.getAnnotation(Command.class).name());
+      try {
+        transformer.getDeclaredConstructor().newInstance().transform(sub.getCommandSpec());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("model transformer " + transformer.getName() + " needs a public no-arg constructor", e);
+      }
+    }
+    return root;
   }
 
   private static List<String> names(Class<?> command) {

@@ -56,7 +56,10 @@ class CliJsonOutputIT {
       new Case("secret list", 0, List.of(INIT, SET), "secret", "list", "--json"),
       new Case("secret rm", 0, List.of(INIT, SET), "secret", "rm", "demo/api_key", "--json"),
       new Case("migrate preview", 0, "migrate", "--json", "--dry-run", "--dir", "{migrate}"),
-      new Case("doctor without an agent", 1, "doctor", "--json", "-c", "{quickstart}"));
+      new Case("doctor without an agent", 1, "doctor", "--json", "-c", "{quickstart}"),
+      new Case("up --dry-run", 0, "up", "--dry-run", "--json", "-c", "{quickstart}", "-f", "{root}/examples/compose/docker-compose.yml"),
+      new Case("compose --dry-run", 0, "compose", "--dry-run", "--json", "-c", "{quickstart}", "-f",
+          "{root}/examples/compose/docker-compose.yml", "ps"));
 
   /** Commands whose --json needs more than this test gives (an agent, a container), and where that is tested. */
   static final Map<String, String> NEEDS_MORE = Map.of(
@@ -66,7 +69,8 @@ class CliJsonOutputIT {
       "sync", "needs a running agent (DiagCommandsIT parses its --json output)",
       "fetch", "needs a running agent (DiagCommandsIT parses its --json output)",
       "logs", "needs a running agent (DiagCommandsIT parses its --json output)",
-      "watch", "streams a running agent's events until interrupted (one JSON document per line)");
+      "watch", "streams a running agent's events until interrupted (one JSON document per line)",
+      "down", "runs Compose against a daemon (its --json is parsed by ComposeWorkflowIT)");
 
   @TempDir Path dir;
 
@@ -122,7 +126,8 @@ class CliJsonOutputIT {
       cmd.add(a.replace("{quickstart}", root.resolve("examples/quickstart/dso.yaml").toString())
           .replace("{broken}", root.resolve("dso-core/src/test/resources/config-corpus/01-misspelt-key.yaml").toString())
           .replace("{migrate}", root.resolve("dso-core/src/test/resources/migrate-corpus/07-env-file-list").toString())
-          .replace("{dir}", dir.toString()));
+          .replace("{dir}", dir.toString())
+          .replace("{root}", root.toString()));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
