@@ -6,14 +6,30 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One secret's place in the poll schedule: its interval, whether its first fetch is still to come,
- * and when it is due. It sits either in the schedule or in its provider's lane, never both, so one
- * worker at a time owns its interval.
+ * and whether it waits in the schedule. It is either in the schedule or in its provider's lane, never
+ * both, so one worker at a time owns its interval. Waking it early adds a newer {@link Ticket}; the
+ * older one is then stale and ignored when it comes due.
  */
-final class PollEntry implements Delayed {
+final class PollEntry {
   private final SecretSpec spec;
   private final AdaptiveInterval interval;
   private boolean first = true;
-  private long dueNanos;
+  private long seq;
+  private boolean scheduled;
+
+  /** One place in the delay queue; only the newest ticket of an entry counts. */
+  record Ticket(PollEntry entry, long seq, long dueNanos) implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed o) {
+      return o instanceof Ticket t ? Long.compare(dueNanos, t.dueNanos)
+          : Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS));
+    }
+  }
 
   PollEntry(SecretSpec spec, AdaptiveInterval interval) {
     this.spec = spec;
@@ -36,19 +52,23 @@ final class PollEntry implements Delayed {
     first = false;
   }
 
-  PollEntry dueAt(long nanoTime) {
-    this.dueNanos = nanoTime;
-    return this;
+  /** A ticket for the schedule, due at {@code nanoTime}; the entry counts as waiting from now. */
+  synchronized Ticket scheduleAt(long nanoTime) {
+    scheduled = true;
+    return new Ticket(this, ++seq, nanoTime);
   }
 
-  @Override
-  public long getDelay(TimeUnit unit) {
-    return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+  /** A ticket due now if the entry waits in the schedule (its older ticket goes stale), else null. */
+  synchronized Ticket wake() {
+    return scheduled ? new Ticket(this, ++seq, System.nanoTime()) : null;
   }
 
-  @Override
-  public int compareTo(Delayed o) {
-    return o instanceof PollEntry e ? Long.compare(dueNanos, e.dueNanos)
-        : Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS));
+  /** Whether {@code t} is the entry's newest ticket; if so the entry leaves the schedule. */
+  synchronized boolean claim(Ticket t) {
+    if (!scheduled || t.seq() != seq) {
+      return false;
+    }
+    scheduled = false;
+    return true;
   }
 }

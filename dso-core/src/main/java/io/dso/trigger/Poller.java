@@ -46,7 +46,8 @@ public final class Poller implements AutoCloseable {
   private final SecretSync sync;
   private final FetchLimiter limiter;
   private final DsoMetrics metrics;
-  private final DelayQueue<PollEntry> schedule = new DelayQueue<>();
+  private final DelayQueue<PollEntry.Ticket> schedule = new DelayQueue<>();
+  private final Map<String, List<PollEntry>> entries = new LinkedHashMap<>();
   private final Map<String, PollLane> lanes = new ConcurrentHashMap<>();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final CountDownLatch initialDone;
@@ -82,7 +83,8 @@ public final class Poller implements AutoCloseable {
           : AdaptiveInterval.fixed(interval(config, spec), ThreadLocalRandom.current());
       byProvider.computeIfAbsent(spec.provider(), p -> new ArrayList<>()).add(new PollEntry(spec, interval));
     }
-    byProvider.forEach((provider, entries) -> lane(provider).submit(entries));
+    entries.putAll(byProvider);
+    byProvider.forEach((provider, list) -> lane(provider).submit(list));
     Thread t = Thread.ofPlatform().daemon().name("poll-scheduler").unstarted(this::dispatchDue);
     scheduler = t;
     t.start();
@@ -98,7 +100,7 @@ public final class Poller implements AutoCloseable {
 
   /** The scheduler loop: waits for the next due secret, then hands every due one to its lane. */
   private void dispatchDue() {
-    List<PollEntry> due = new ArrayList<>();
+    List<PollEntry.Ticket> due = new ArrayList<>();
     while (!stopped) {
       try {
         due.add(schedule.take());
@@ -107,11 +109,13 @@ public final class Poller implements AutoCloseable {
       }
       schedule.drainTo(due);
       Map<String, List<PollEntry>> byProvider = new LinkedHashMap<>();
-      for (PollEntry e : due) {
-        byProvider.computeIfAbsent(e.spec().provider(), p -> new ArrayList<>()).add(e);
+      for (PollEntry.Ticket t : due) {
+        if (t.entry().claim(t)) {
+          byProvider.computeIfAbsent(t.entry().spec().provider(), p -> new ArrayList<>()).add(t.entry());
+        }
       }
       due.clear();
-      byProvider.forEach((provider, entries) -> lane(provider).submit(entries));
+      byProvider.forEach((provider, list) -> lane(provider).submit(list));
     }
   }
 
@@ -154,6 +158,7 @@ public final class Poller implements AutoCloseable {
     boolean first = batch.getFirst().first();
     List<SecretSpec> specs = batch.stream().map(PollEntry::spec).toList();
     Map<String, SecretSync.Result> byName = new HashMap<>();
+    Map<String, String> tokensBefore = first ? Map.of() : heldTokens(batch);
     try {
       List<SecretSync.Result> results;
       // Polls go through the batch path even for one secret: its read shares the provider's parse.
@@ -172,6 +177,9 @@ public final class Poller implements AutoCloseable {
       if (first) {
         batch.forEach(e -> initialDone.countDown());
       }
+    }
+    if (!first) {
+      wakeSiblings(provider, tokensBefore, batch);
     }
     for (PollEntry e : batch) {
       SecretSync.Result r = byName.get(e.spec().name());
@@ -195,7 +203,53 @@ public final class Poller implements AutoCloseable {
     }
     metrics.pollInterval(e.spec().name(), e.interval().current());
     Duration wait = nextWait(e.interval().nextWait(), sync.untilLeaseRefresh(e.spec().name()));
-    schedule.add(e.dueAt(System.nanoTime() + wait.toNanos()));
+    schedule.add(e.scheduleAt(System.nanoTime() + wait.toNanos()));
+  }
+
+  private Map<String, String> heldTokens(List<PollEntry> batch) {
+    Map<String, String> out = new HashMap<>();
+    for (PollEntry e : batch) {
+      heldToken(e).ifPresent(t -> out.put(e.spec().name(), t));
+    }
+    return out;
+  }
+
+  private Optional<String> heldToken(PollEntry e) {
+    return sync.cached(e.spec().name()).flatMap(p -> p.changeToken());
+  }
+
+  /**
+   * When a poll found that the change token of a provider without a rate limit moved, every other
+   * polled secret still holding the old token is polled now rather than at its own (possibly grown)
+   * interval: one local file is one token for all its secrets, so an edit is seen by every secret
+   * at the first poll of any of them, and the file is parsed once for all of them.
+   */
+  private void wakeSiblings(String provider, Map<String, String> before, List<PollEntry> batch) {
+    if (before.isEmpty() || !limiter.limits(provider).unlimitedRate()) {
+      return;
+    }
+    Set<String> moved = new java.util.HashSet<>();
+    for (PollEntry e : batch) {
+      String old = before.get(e.spec().name());
+      if (old != null && !heldToken(e).map(old::equals).orElse(false)) {
+        moved.add(old);
+      }
+    }
+    if (moved.isEmpty()) {
+      return;
+    }
+    int woken = 0;
+    for (PollEntry e : entries.getOrDefault(provider, List.of())) {
+      // Only polled secrets: one refreshed at the cache TTL keeps its own pace (its change rotates too).
+      if (polled(config, e.spec()) && heldToken(e).map(moved::contains).orElse(false)) {
+        PollEntry.Ticket t = e.wake();
+        if (t != null) {
+          schedule.add(t);
+          woken++;
+        }
+      }
+    }
+    LOG.debug("provider '{}' changed: polling {} secret(s) that share its change token now", provider, woken);
   }
 
   /** Threads the poller runs now: the scheduler and the lanes' workers (for tests and diagnostics). */
