@@ -53,6 +53,8 @@ public final class Poller implements AutoCloseable {
   private final CountDownLatch initialDone;
   private volatile boolean stopped;
   private volatile Thread scheduler;
+  /** The earliest point of the first interval at which a secret's first poll may come. */
+  static final double FIRST_SPREAD = 0.1;
   /** The shortest wait between two polls of a leased secret whose refresh point has passed. */
   public static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
@@ -191,18 +193,25 @@ public final class Poller implements AutoCloseable {
           e.interval().unchanged();
         }
       }
+      boolean wasFirst = e.first();
       e.fetched();
-      reschedule(e);
+      reschedule(e, wasFirst);
     }
   }
 
   /** Puts the secret back in the schedule: the adaptive wait, or earlier when a held lease is due. */
-  private void reschedule(PollEntry e) {
+  private void reschedule(PollEntry e, boolean afterFirstFetch) {
     if (stopped) {
       return;
     }
     metrics.pollInterval(e.spec().name(), e.interval().current());
-    Duration wait = nextWait(e.interval().nextWait(), sync.untilLeaseRefresh(e.spec().name()));
+    Duration regular = e.interval().nextWait();
+    if (afterFirstFetch) {
+      // Secrets fetched together would otherwise poll in waves (all due at once, then quiet for a
+      // whole interval): the first poll comes at a random point of the first interval instead.
+      regular = Duration.ofNanos((long) (regular.toNanos() * ThreadLocalRandom.current().nextDouble(FIRST_SPREAD, 1.0)));
+    }
+    Duration wait = nextWait(regular, sync.untilLeaseRefresh(e.spec().name()));
     schedule.add(e.scheduleAt(System.nanoTime() + wait.toNanos()));
   }
 
