@@ -18,7 +18,7 @@ exec python3 - "$@" <<'PY'
 import json, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, shutil, urllib.request
 
 args = sys.argv[1:]
-window, providers, interval, sizes = 300, ["local", "file"], "30s", []
+window, providers, interval, sizes, audit_stdout = 300, ["local", "file"], "30s", [], False
 while args:
     a = args.pop(0)
     if a == "--quick":
@@ -29,10 +29,12 @@ while args:
         providers = args.pop(0).split(",")
     elif a == "--interval":
         interval = args.pop(0)
+    elif a == "--audit-stdout":
+        audit_stdout = True  # audit records to stdout (not fsync'd) instead of --audit-log (fsync'd)
     elif a.isdigit():
         sizes.append(int(a))
     else:
-        sys.exit(f"scale.sh: unknown argument {a!r}; usage: bench/scale.sh [--quick] [--window S] [--providers local,file] [--interval 30s] [SIZES...]")
+        sys.exit(f"scale.sh: unknown argument {a!r}; usage: bench/scale.sh [--quick] [--window S] [--providers local,file] [--interval 30s] [--audit-stdout] [SIZES...]")
 sizes = sizes or [1000, 10000, 50000]
 interval_s = float(interval.rstrip("s"))
 HELD_LIMIT = 600          # seconds a run may take to hold every secret
@@ -125,10 +127,12 @@ def run(provider, n):
         prepare(work, provider, n)
         mport, aport = free_port(), free_port()
         state = os.path.join(work, "state")
-        audit = os.path.join(work, "audit.log")
+        audit = os.path.join(work, "agent.out" if audit_stdout else "audit.log")
         cmd = [os.path.join(root, "dist/bin/dso"), "agent", "-c", os.path.join(work, "dso.yaml"),
-               "--metrics-port", str(mport), "--api-addr", f"127.0.0.1:{aport}", "--audit-log", audit,
+               "--metrics-port", str(mport), "--api-addr", f"127.0.0.1:{aport}",
                "--state-dir", state, "--docker-host", "unix://" + os.path.join(work, "no-docker.sock")]
+        if not audit_stdout:
+            cmd += ["--audit-log", audit]
         t0 = time.monotonic()
         agent = subprocess.Popen(cmd, stdout=open(os.path.join(work, "agent.out"), "w"),
                                  stderr=open(os.path.join(work, "agent.err"), "w"), cwd=work)
@@ -144,7 +148,7 @@ def run(provider, n):
         if held is None:
             raise RuntimeError(f"{provider} {n}: not all secrets held within {HELD_LIMIT} s; see {work}/agent.err")
         pid = agent.pid
-        time.sleep(min(30, max(5, window / 6)))  # let the first polls pass before measuring quiet
+        time.sleep(1.2 * interval_s + 5)  # let the first polls (spread over the first interval) pass
         c0, a0, w0 = cpu_ticks(pid), audit_lines(audit), time.monotonic()
         time.sleep(window)
         c1, a1, w1 = cpu_ticks(pid), audit_lines(audit), time.monotonic()
@@ -197,7 +201,8 @@ def growth(rows, key):
     kind = "flat" if r < 1.5 else "sublinear" if r < 0.6 * k else "linear" if r <= 1.6 * k else "worse than linear"
     return f"x{r:.1f} ({kind})"
 
-print(f"# scale bench: polling_interval {interval}, steady window {window} s, sizes {sizes}, providers {providers}", flush=True)
+print(f"# scale bench: polling_interval {interval}, steady window {window} s, sizes {sizes}, providers {providers}, "
+      f"audit {'to stdout' if audit_stdout else 'to a file (--audit-log)'}", flush=True)
 results = []
 for provider in providers:
     for n in sizes:

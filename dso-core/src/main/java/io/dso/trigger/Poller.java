@@ -53,6 +53,8 @@ public final class Poller implements AutoCloseable {
   private final CountDownLatch initialDone;
   private volatile boolean stopped;
   private volatile Thread scheduler;
+  /** How long the scheduler gathers due polls before it hands them out. */
+  static final Duration TICK = Duration.ofMillis(100);
   /** The earliest point of the first interval at which a secret's first poll may come. */
   static final double FIRST_SPREAD = 0.1;
   /** The shortest wait between two polls of a leased secret whose refresh point has passed. */
@@ -106,6 +108,9 @@ public final class Poller implements AutoCloseable {
     while (!stopped) {
       try {
         due.add(schedule.take());
+        // Polls due within one tick go out together: fewer, larger batches, and the scheduler wakes
+        // at most a few times a second however many secrets there are.
+        Thread.sleep(TICK);
       } catch (InterruptedException e) {
         return;
       }

@@ -72,9 +72,13 @@ class PollerTest {
   }
 
   private DsoConfig config(List<SecretSpec> secrets) {
+    return config(secrets, POLL);
+  }
+
+  private DsoConfig config(List<SecretSpec> secrets, Duration poll) {
     ProviderSpec p = new ProviderSpec("dev", "local", Map.of("path", "secrets.json"), RetrySettings.DEFAULT, Duration.ofSeconds(10), 1);
     return new DsoConfig(dir.resolve("dso.yaml"), Map.of("dev", p),
-        new AgentSettings(true, Duration.ofMinutes(5), new WatchSettings(WatchMode.POLLING, POLL),
+        new AgentSettings(true, Duration.ofMinutes(5), new WatchSettings(WatchMode.POLLING, poll),
             io.dso.config.WebhookSettings.DEFAULT, io.dso.config.RotationSettings.DEFAULT, Duration.ofSeconds(10)),
         Defaults.DEFAULT, secrets);
   }
@@ -209,6 +213,34 @@ class PollerTest {
       assertThat(changes.getFirst().spec().name()).isEqualTo("s7");
       assertThat(sync.cached("s7").orElseThrow().values()).containsEntry("K", "v7-new");
       assertThat(count("fetch ")).as("no single reads").isZero();
+    }
+  }
+
+  @Test
+  void anEditOfTheFileIsSeenByEverySecretAtTheFirstPollOfAnyOfThem() throws Exception {
+    int n = 600;
+    writeSecrets(n, "");
+    List<SecretSpec> specs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      specs.add(spec("s" + i));
+    }
+    // At 30 s the first polls spread over 3..30 s: on its own, one secret would wait 16 s on average.
+    DsoConfig config = config(specs, Duration.ofSeconds(30));
+    SecretSync sync = sync(config);
+    try (Poller poller = new Poller(config, sync, new FetchLimiter(Map.of("dev", ProviderLimits.LOCAL)),
+        new DsoMetrics(clock, clock.instant(), "t", () -> 0))) {
+      poller.start();
+      assertThat(poller.awaitInitialFetch(Duration.ofSeconds(20))).isTrue();
+      String text = Files.readString(dir.resolve("secrets.json")).replace("\"v599\"", "\"v599-new\"");
+      Path tmp = dir.resolve("next.tmp");
+      Files.writeString(tmp, text);
+      Files.move(tmp, dir.resolve("secrets.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+      assertThat(changes).singleElement().extracting(c -> c.spec().name()).isEqualTo("s599");
+      // Woken together: nearly every secret had its change check by now, not a tenth of them.
+      await().atMost(Duration.ofSeconds(3)).until(() -> count("token ") >= n - 10);
+      assertThat(count("fetch ")).isZero();
     }
   }
 

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,9 +98,9 @@ final class LocalProvider implements SecretProvider {
   /** The file's inode, size, modification and change times: any write or replacement changes it. */
   private String token(String secret) {
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      Object ctime = Files.getAttribute(file, "unix:ctime");
-      return a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime().toInstant() + "/" + ctime;
+      // One stat: identity, size and both times (a write within one mtime tick still moves ctime or size).
+      java.util.Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime");
+      return a.get("dev") + ":" + a.get("ino") + "/" + a.get("size") + "/" + a.get("lastModifiedTime") + "/" + a.get("ctime");
     } catch (NoSuchFileException e) {
       throw missing(secret);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
