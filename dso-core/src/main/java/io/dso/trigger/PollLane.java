@@ -61,8 +61,4 @@ final class PollLane {
   synchronized void workerGone() {
     workers--;
   }
-
-  synchronized int queued() {
-    return firsts.size() + polls.size();
-  }
 }
