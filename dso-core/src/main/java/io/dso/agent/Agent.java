@@ -90,7 +90,7 @@ public final class Agent implements AutoCloseable {
     this.providers = ProviderRegistry.open(config, catalog, env, clock, executor, Thread::sleep);
     this.sync = new SecretSync(config, providers, cache, metrics, audit, redactor, clock);
     // --- triggers: limiter, adaptive poller, cooldown/debounce gate, webhook (see io.dso.trigger) ---
-    FetchLimiter limiter = new FetchLimiter();
+    FetchLimiter limiter = FetchLimiter.forConfig(config, type -> catalog.factory(type).defaultLimits());
     this.poller = new Poller(config, sync, limiter, metrics);
     this.webhook = new WebhookTrigger(config, sync, limiter, audit, metrics, executor, System::nanoTime);
     // --- end triggers ---

@@ -159,8 +159,61 @@ public final class SecretSync {
    * each secret's outcome is stored, measured and audited as a single fetch would be.
    */
   public List<Result> refreshAll(String provider, List<SecretSpec> specs, String user) {
+    return underLocks(specs, sorted -> readAll(provider, sorted, user));
+  }
+
+  /**
+   * A poll of several secrets of one provider at once: each held secret whose change token is the
+   * same as the provider's current one is only confirmed current; all others (a changed token, no
+   * token, nothing held, a lease at its refresh point) are read in one batch call
+   * ({@link SecretProvider#fetchAll}). Each outcome is stored, measured and audited as
+   * {@link #poll} would; results are in name order.
+   */
+  public List<Result> pollAll(String provider, List<SecretSpec> specs, String user) {
+    return underLocks(specs, sorted -> {
+      SecretProvider p = providers.apply(provider);
+      List<Result> out = new ArrayList<>(sorted.size());
+      List<SecretSpec> toRead = new ArrayList<>();
+      for (SecretSpec spec : sorted) {
+        Optional<String> token = held.token(spec.name());
+        if (token.isEmpty() || cache.get(spec.name()).isEmpty() || held.leaseDue(spec.name(), clock.instant())) {
+          toRead.add(spec);
+          continue;
+        }
+        Instant start = clock.instant();
+        long t0 = System.nanoTime();
+        Optional<String> now;
+        try {
+          now = p.changeToken(ref(spec));
+        } catch (ProviderException e) {
+          metrics.changeChecked(spec.provider(), "failed");
+          out.add(failed(spec, user, e, Duration.ofNanos(System.nanoTime() - t0)));
+          continue;
+        }
+        metrics.fetched(spec.provider(), true, Duration.ofNanos(System.nanoTime() - t0));
+        if (now.isPresent() && now.get().equals(token.get())) {
+          metrics.changeChecked(spec.provider(), "unchanged");
+          Optional<SecretCache.Update> same = cache.touch(spec.name(), start);
+          if (same.isPresent()) {
+            metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
+            out.add(new Result(spec, same.get(), same.get().current().payload(), null));
+            continue;
+          }
+        } else {
+          metrics.changeChecked(spec.provider(), "changed");
+        }
+        toRead.add(spec);
+      }
+      out.addAll(readAll(provider, toRead, user));
+      out.sort(Comparator.comparing(r -> r.spec().name()));
+      return out;
+    });
+  }
+
+  /** Runs {@code body} with the refresh lock of every secret held, taken in name order. */
+  private List<Result> underLocks(List<SecretSpec> specs, java.util.function.Function<List<SecretSpec>, List<Result>> body) {
     List<SecretSpec> sorted = specs.stream().sorted(Comparator.comparing(SecretSpec::name)).distinct().toList();
-    // Locks in name order: no other path holds two, so this cannot deadlock.
+    // Locks in name order: every path that holds several takes them so, so this cannot deadlock.
     List<java.util.concurrent.locks.ReentrantLock> locks = new ArrayList<>();
     try {
       for (SecretSpec s : sorted) {
@@ -168,26 +221,34 @@ public final class SecretSync {
         l.lock();
         locks.add(l);
       }
-      Instant start = clock.instant();
-      long t0 = System.nanoTime();
-      List<FetchResult> results;
-      try {
-        results = providers.apply(provider).fetchAll(sorted.stream().map(SecretSync::ref).toList());
-      } catch (ProviderException e) {
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        return sorted.stream().map(s -> failed(s, user, e, took)).toList();
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      List<Result> out = new ArrayList<>(sorted.size());
-      for (int i = 0; i < sorted.size(); i++) {
-        FetchResult r = results.get(i);
-        out.add(r.error() != null ? failed(sorted.get(i), user, r.error(), took)
-            : stored(sorted.get(i), user, r.payload(), start, took));
-      }
-      return out;
+      return body.apply(sorted);
     } finally {
       locks.forEach(java.util.concurrent.locks.ReentrantLock::unlock);
     }
+  }
+
+  /** One batch read of {@code specs} (their locks held); each outcome stored, measured and audited. */
+  private List<Result> readAll(String provider, List<SecretSpec> specs, String user) {
+    if (specs.isEmpty()) {
+      return List.of();
+    }
+    Instant start = clock.instant();
+    long t0 = System.nanoTime();
+    List<FetchResult> results;
+    try {
+      results = providers.apply(provider).fetchAll(specs.stream().map(SecretSync::ref).toList());
+    } catch (ProviderException e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      return specs.stream().map(s -> failed(s, user, e, took)).toList();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    List<Result> out = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      FetchResult r = results.get(i);
+      out.add(r.error() != null ? failed(specs.get(i), user, r.error(), took)
+          : stored(specs.get(i), user, r.payload(), start, took));
+    }
+    return out;
   }
 
   private static SecretRef ref(SecretSpec spec) {

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * {@code config:}, {@code auth: { method, params }}, and {@code type: file} with {@code path:}.
  */
 final class ProviderDialect {
-  private static final List<String> NATIVE_KEYS = List.of("type", "config", "retry", "timeout");
+  private static final List<String> NATIVE_KEYS = List.of("type", "config", "retry", "timeout", "rate_limit");
   /** Per type: the auth methods the original knew, and the vault login method each one becomes (null: none). */
   static final Map<String, Map<String, String>> METHODS = Map.of(
       "aws", Map.of("iam_role", "", "access_key", "", "env", ""),

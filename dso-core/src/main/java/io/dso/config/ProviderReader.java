@@ -12,7 +12,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 /** Reads {@code provider:}+{@code config:} (one provider named after its type) or {@code providers:}. */
 final class ProviderReader {
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  private static final List<String> KEYS = List.of("type", "config", "retry", "timeout");
+  private static final List<String> KEYS = List.of("type", "config", "retry", "timeout", "rate_limit");
+  private static final List<String> RATE_KEYS = List.of("per_second", "in_flight");
   private static final List<String> RETRY_KEYS = List.of("attempts", "backoff", "max_backoff");
   private static final Duration SMALLEST = Duration.ofMillis(1);
 
@@ -106,14 +107,40 @@ final class ProviderReader {
     Duration timeout = m != null && m.has("timeout")
         ? this.values.duration(m.get("timeout"), m.path("timeout"), SMALLEST)
         : ProviderSpec.DEFAULT_TIMEOUT;
-    if (problems.size() != before || values == null || retry == null || timeout == null) {
+    RateLimitSettings rateLimit = m == null ? RateLimitSettings.DEFAULT : rateLimit(m);
+    if (problems.size() != before || values == null || retry == null || timeout == null || rateLimit == null) {
       return null;
     }
     List<String> complaints = types.validate(type, values);
     for (String complaint : complaints) {
       problems.add(near, configPath, complaint);
     }
-    return complaints.isEmpty() ? new ProviderSpec(name, type, values, retry, timeout, line) : null;
+    return complaints.isEmpty() ? new ProviderSpec(name, type, values, retry, timeout, line, rateLimit) : null;
+  }
+
+  /** {@code rate_limit: { per_second: N|unlimited, in_flight: N }}; absent keys keep the type's defaults. */
+  private RateLimitSettings rateLimit(YamlMap provider) {
+    Node node = provider.get("rate_limit");
+    if (node == null || Values.isNull(node)) {
+      return RateLimitSettings.DEFAULT;
+    }
+    YamlMap m = YamlMap.of(node, provider.path("rate_limit"), RATE_KEYS, problems);
+    if (m == null) {
+      return null;
+    }
+    int before = problems.size();
+    Integer perSecond = null;
+    if (m.has("per_second")) {
+      Node n = m.get("per_second");
+      String raw = n instanceof ScalarNode ? values.string(n, m.path("per_second")) : null;
+      perSecond = "unlimited".equals(raw == null ? null : raw.strip())
+          ? Integer.valueOf(RateLimitSettings.UNLIMITED)
+          : values.integer(n, m.path("per_second"), 1, RateLimitSettings.MAX_PER_SECOND);
+    }
+    Integer inFlight = m.has("in_flight")
+        ? values.integer(m.get("in_flight"), m.path("in_flight"), 1, RateLimitSettings.MAX_IN_FLIGHT)
+        : null;
+    return problems.size() != before ? null : new RateLimitSettings(perSecond, inFlight);
   }
 
   private RetrySettings retry(YamlMap provider) {

@@ -39,7 +39,7 @@ public final class ProviderRegistry implements AutoCloseable {
       SecretProvider raw;
       try {
         raw = catalog.factory(spec.type())
-            .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock));
+            .create(new ProviderContext(spec.name(), spec.config(), base, environment, clock, config.agent().cache()));
       } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
         // A plugin's message is foreign text: escaped and capped here, as the log layout and the
         // audit path redact it (this reason is the error of every fetch from this provider).

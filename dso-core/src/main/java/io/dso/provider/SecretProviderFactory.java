@@ -34,4 +34,13 @@ public interface SecretProviderFactory {
   List<String> validate(Map<String, Object> config);
 
   SecretProvider create(ProviderContext context);
+
+  /**
+   * The limits the agent keeps to when calling this provider type, unless {@code rate_limit:} in
+   * dso.yaml says otherwise. Override it with the backend's documented quota; the default suits a
+   * remote API of unknown limits.
+   */
+  default ProviderLimits defaultLimits() {
+    return ProviderLimits.REMOTE;
+  }
 }

@@ -50,9 +50,10 @@ class ValidConfigTest {
     DsoConfig config = loader.load(EXAMPLES.resolve("full/dso.yaml"));
 
     assertThat(config.providers()).containsExactly(
-        Map.entry("app-local", local("app-local", "../quickstart/secrets.json", 13)),
+        Map.entry("app-local", new ProviderSpec("app-local", "local", Map.of("path", "../quickstart/secrets.json"),
+            RetrySettings.DEFAULT, Duration.ofSeconds(10), 13, new RateLimitSettings(RateLimitSettings.UNLIMITED, 4))),
         Map.entry("host-env", new ProviderSpec("host-env", "env", Map.of("prefix", "APP_"), RetrySettings.DEFAULT,
-            Duration.ofSeconds(10), 22)));
+            Duration.ofSeconds(10), 23)));
     assertThat(config.agent()).isEqualTo(new AgentSettings(true, LabelTargeting.OPEN, Duration.ofMinutes(5),
         new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)), new WebhookSettings(false, null),
         new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10),
@@ -61,9 +62,9 @@ class ValidConfigTest {
     assertThat(config.secrets()).containsExactly(
         new SecretSpec("demo/db-credentials", "app-local", InjectSpec.ENV, true, null, new ReloadStrategy("signal", "SIGHUP"),
             new Targets(List.of("api"), Map.of("app", "api")),
-            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 53),
+            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 54),
         new SecretSpec("demo/api-key", "app-local", new InjectSpec(InjectMode.FILE, "/run/secrets/api", 1000, 1000, FileFormat.FILES),
-            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 67));
+            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 68));
     assertThat(config.secrets().get(0).mappings().keySet()).containsExactly("DB_USER", "DB_PASSWORD");
   }
 

@@ -2,6 +2,7 @@ package io.dso.provider.env;
 
 import io.dso.provider.ConfigKeys;
 import io.dso.provider.ProviderContext;
+import io.dso.provider.ProviderLimits;
 import io.dso.provider.SecretProvider;
 import io.dso.provider.SecretProviderFactory;
 import java.util.List;
@@ -13,6 +14,12 @@ public final class EnvProviderFactory implements SecretProviderFactory {
   @Override
   public int spiVersion() {
     return SPI_VERSION;
+  }
+
+  /** Reads of a local file are not rate-limited like a cloud API. */
+  @Override
+  public ProviderLimits defaultLimits() {
+    return ProviderLimits.LOCAL;
   }
 
   @Override

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Secret {@code a/b} is the file {@code <dir>/a/b} or {@code <dir>/a/b.json}. A {@code .json}
@@ -27,14 +30,52 @@ final class FileProvider implements SecretProvider {
     this.dir = dir.toAbsolutePath().normalize();
   }
 
+  /**
+   * The identity, size and times of the file that holds the secret: one {@code stat}, so a poll of an
+   * unchanged secret reads nothing. A missing file falls back to a read, which reports why.
+   */
   @Override
-  public SecretPayload fetch(SecretRef ref) {
-    Path plain = dir.resolve(ref.name()).normalize();
-    Path json = dir.resolve(ref.name() + ".json").normalize();
-    if (!plain.startsWith(dir) || !json.startsWith(dir)) {
+  public Optional<String> changeToken(SecretRef ref) {
+    Path plain = checked(ref, dir.resolve(ref.name()).normalize());
+    Path json = checked(ref, dir.resolve(ref.name() + ".json").normalize());
+    return token(ref, json, "json").or(() -> token(ref, plain, "plain")).or(() -> fetch(ref).changeToken());
+  }
+
+  private Optional<String> token(SecretRef ref, Path file, String kind) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      if (!a.isRegularFile()) {
+        return Optional.empty();
+      }
+      return Optional.of(kind + "/" + a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime().toInstant()
+          + "/" + Files.getAttribute(file, "unix:ctime"));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      throw new ProviderException(name, ref.name(), true,
+          "cannot read secret file " + file + ": " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private Path checked(SecretRef ref, Path p) {
+    if (!p.startsWith(dir)) {
       throw new ProviderException(
           name, ref.name(), false, "secret name '" + ref.name() + "' escapes the directory " + dir + "; use a plain relative name");
     }
+    return p;
+  }
+
+  @Override
+  public SecretPayload fetch(SecretRef ref) {
+    Path plain = checked(ref, dir.resolve(ref.name()).normalize());
+    Path json = checked(ref, dir.resolve(ref.name() + ".json").normalize());
+    // Taken before the read: a write during the read shows as a change at the next poll.
+    Optional<String> token = token(ref, json, "json").or(() -> token(ref, plain, "plain"));
+    SecretPayload p = read(ref, plain, json);
+    return token.map(p::withChangeToken).orElse(p);
+  }
+
+  private SecretPayload read(SecretRef ref, Path plain, Path json) {
     try {
       if (Files.isRegularFile(json)) {
         return PayloadJson.toPayload(

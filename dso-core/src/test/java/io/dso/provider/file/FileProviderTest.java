@@ -141,4 +141,32 @@ class FileProviderTest {
     assertThat(FACTORY.validate(Map.of("dir", "/run/secrets"))).isEmpty();
     assertThat(FACTORY.validate(Map.of("dir", "d", "path", "p"))).singleElement().asString().contains("unknown key 'path'");
   }
+
+  @Test
+  void theChangeTokenIsOneStatOfTheSecretsFileAndMovesWhenItIsWritten() throws IOException {
+    write("app/db.json", "{\"U\": \"a\"}");
+    write("app/key", "k1\n");
+    SecretProvider p = provider("secrets");
+    String db = p.changeToken(ref("app/db")).orElseThrow();
+    String key = p.changeToken(ref("app/key")).orElseThrow();
+    assertThat(p.changeToken(ref("app/db"))).contains(db);
+    assertThat(p.fetch(ref("app/key")).changeToken()).as("a payload carries the token it was read under").contains(key);
+
+    Path file = base.resolve("secrets/app/key");
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
+    Files.writeString(file, "k2\n");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(before.toInstant().plusSeconds(10)));
+
+    assertThat(p.changeToken(ref("app/key")).orElseThrow()).isNotEqualTo(key);
+    assertThat(p.changeToken(ref("app/db"))).as("another secret's file is untouched").contains(db);
+  }
+
+  @Test
+  void theChangeCheckOfAMissingSecretIsNotFound() throws IOException {
+    write("present", "x");
+
+    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider("secrets").changeToken(ref("absent")));
+
+    assertThat(e).isInstanceOf(SecretNotFoundException.class);
+  }
 }

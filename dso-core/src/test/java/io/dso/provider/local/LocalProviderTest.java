@@ -230,4 +230,73 @@ class LocalProviderTest {
   void validateAcceptsAPath() {
     assertThat(FACTORY.validate(Map.of("path", "secrets.json"))).isEmpty();
   }
+
+  private LocalProvider holding(boolean holdsValues) {
+    return (LocalProvider) FACTORY.create(
+        new ProviderContext("dev", Map.of("path", "secrets.json"), dir, Map.of(), Clock.systemUTC(), holdsValues));
+  }
+
+  private void replace(String json) throws IOException {
+    Path tmp = write("secrets.json.tmp", json);
+    Files.move(tmp, dir.resolve("secrets.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Test
+  void aBatchReadParsesTheFileOnceForAllItsSecretsAndReportsAMissingOneAlone() throws IOException {
+    write("secrets.json", "{\"a\": {\"K\": \"1\"}, \"b\": {\"K\": \"2\"}, \"c\": {\"K\": \"3\"}}");
+    LocalProvider p = holding(false);
+
+    java.util.List<io.dso.provider.FetchResult> r = p.fetchAll(java.util.List.of(ref("a"), ref("nope"), ref("c")));
+
+    assertThat(p.parses()).isEqualTo(1);
+    assertThat(r.get(0).payload().values()).containsEntry("K", "1");
+    assertThat(r.get(1).error()).isInstanceOf(SecretNotFoundException.class);
+    assertThat(r.get(2).payload().values()).containsEntry("K", "3");
+    p.fetchAll(java.util.List.of(ref("a"), ref("b")));
+    assertThat(p.parses()).as("with values not held, nothing of the file outlives a batch").isEqualTo(2);
+  }
+
+  @Test
+  void withValuesHeldTheFileIsParsedOncePerChangeWhateverTheNumberOfBatches() throws IOException {
+    write("secrets.json", "{\"a\": {\"K\": \"1\"}, \"b\": {\"K\": \"2\"}}");
+    LocalProvider p = holding(true);
+    for (int i = 0; i < 5; i++) {
+      p.fetchAll(java.util.List.of(ref("a")));
+      p.fetchAll(java.util.List.of(ref("b")));
+    }
+    assertThat(p.parses()).isEqualTo(1);
+
+    replace("{\"a\": {\"K\": \"1\"}, \"b\": {\"K\": \"22\"}}");
+
+    assertThat(p.fetchAll(java.util.List.of(ref("b"))).getFirst().payload().values()).containsEntry("K", "22");
+    p.fetchAll(java.util.List.of(ref("a")));
+    assertThat(p.parses()).isEqualTo(2);
+  }
+
+  @Test
+  void theChangeTokenStaysWhileTheFileIsUntouchedAndMovesOnAWriteOrAReplacement() throws IOException {
+    Path file = write("secrets.json", "{\"s\": {\"K\": \"aaa\"}}");
+    SecretProvider p = provider("secrets.json");
+    String t0 = p.changeToken(ref("s")).orElseThrow();
+    assertThat(p.changeToken(ref("s"))).contains(t0);
+    assertThat(p.fetch(ref("s")).changeToken()).as("a payload carries the token it was read under").contains(t0);
+
+    FileTime before = Files.getLastModifiedTime(file);
+    Files.writeString(file, "{\"s\": {\"K\": \"bbb\"}}"); // same size, same inode
+    Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plus(10, ChronoUnit.SECONDS)));
+    String t1 = p.changeToken(ref("s")).orElseThrow();
+    assertThat(t1).isNotEqualTo(t0);
+
+    replace("{\"s\": {\"K\": \"ccc\"}}");
+    assertThat(p.changeToken(ref("s")).orElseThrow()).isNotEqualTo(t1);
+  }
+
+  @Test
+  void theChangeCheckOfAMissingFileSaysWhatToFix() {
+    ProviderException e = catchThrowableOfType(ProviderException.class, () -> provider("missing.json").changeToken(ref("s")));
+
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("does not exist", "path");
+  }
 }
