@@ -126,18 +126,7 @@ public final class AuditLog implements AutoCloseable {
    * while waiting (they are kept for the caller): the record must not be dropped half-way.
    */
   public void record(AuditEvent event) {
-    String timestamp =
-        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    Map<String, Object> fields = new java.util.LinkedHashMap<>();
-    fields.put("timestamp", timestamp);
-    fields.put("level", event.level());
-    fields.put("event", event.event());
-    fields.put("user", event.user());
-    fields.put("provider", event.provider());
-    fields.put("secret_name", event.secretName());
-    fields.put("container_id", event.containerId());
-    fields.put("status", event.status());
-    event.extras().forEach((k, v) -> fields.putIfAbsent(k, v instanceof String s ? redactor.redact(s) : v));
+    Map<String, Object> fields = fields(event, clock.instant(), redactor);
     Pending p = new Pending(encode(fields));
     synchronized (lifecycle) {
       if (closed) {
@@ -153,6 +142,22 @@ public final class AuditLog implements AutoCloseable {
     }
     Map<String, Object> view = java.util.Collections.unmodifiableMap(fields);
     listeners.forEach(l -> l.accept(view));
+  }
+
+  /** The record's fields in the order they are written: the eight contract keys, then the redacted extras. */
+  static Map<String, Object> fields(AuditEvent event, java.time.Instant at, Redactor redactor) {
+    String timestamp = DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("timestamp", timestamp);
+    fields.put("level", event.level());
+    fields.put("event", event.event());
+    fields.put("user", event.user());
+    fields.put("provider", event.provider());
+    fields.put("secret_name", event.secretName());
+    fields.put("container_id", event.containerId());
+    fields.put("status", event.status());
+    event.extras().forEach((k, v) -> fields.putIfAbsent(k, v instanceof String s ? redactor.redact(s) : v));
+    return fields;
   }
 
   private static void awaitUninterruptibly(Pending p) {
@@ -246,7 +251,8 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private static byte[] encode(Map<String, Object> fields) {
+  /** One JSON line, newline included. */
+  static byte[] encode(Map<String, Object> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator gen = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       gen.writeStartObject();
