@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * fetch is a metric sample; it is a {@code secret_fetch} audit record when it says something: a
  * first fetch, a change, the first failure of an outage and the recovery after it, and every fetch
  * made for a person (any {@code user} but {@code system}); with {@code agent.audit.fetches: all}
- * every fetch is one. A changed hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
+ * every fetch is one. A provider outage that outlasts {@code notifications.provider_outage_after}
+ * is recorded once more, so that it can be told (and notified) from a blip. A changed hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
  * runs at a time, whoever asks (poller, webhook, cache miss): results are stored in the order the
  * fetches started, so a slow fetch of an older value can never overwrite a newer one (nor cause a
  * rotation back to it), and concurrent cache misses of one secret share one fetch. A poll first asks
@@ -67,6 +68,10 @@ public final class SecretSync {
   private final boolean auditAll;
   /** Secrets whose last fetch failed: one audit record per outage, one when it ends (bounded by the config). */
   private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Per provider: since when its fetches fail (not "not found"), and whether the lasting outage was recorded. */
+  private final java.util.Map<String, Instant> outageSince = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> outageRecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Duration outageAfter;
 
   public SecretSync(
       DsoConfig config,
@@ -92,6 +97,7 @@ public final class SecretSync {
     this.cache = cache;
     this.ttl = config.agent().refreshInterval();
     this.auditAll = config.agent().audit().fetches() == io.dso.config.AuditSettings.Fetches.ALL;
+    this.outageAfter = config.notifications().providerOutageAfter();
     this.metrics = metrics;
     this.audit = audit;
     this.redactor = redactor;
@@ -150,6 +156,7 @@ public final class SecretSync {
         if (same.isPresent()) {
           metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
           boolean recovered = failing.remove(spec.name());
+          providerAnswers(spec.provider());
           if (auditAll || recovered || forPerson(user)) {
             auditFetch(spec, user, same.get(), Duration.ofNanos(System.nanoTime() - t0), recovered);
           }
@@ -222,13 +229,14 @@ public final class SecretSync {
     boolean stale = !(e instanceof SecretNotFoundException)
         && cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
     boolean firstOfOutage = failing.add(spec.name());
+    boolean lastingOutage = lastingOutage(spec.provider(), e);
     if (firstOfOutage) {
       LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
           spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
     } else {
       LOG.debug("fetch of secret '{}' from provider '{}' still fails: {}", spec.name(), spec.provider(), error);
     }
-    if (auditAll || firstOfOutage || forPerson(user)) {
+    if (auditAll || firstOfOutage || lastingOutage || forPerson(user)) {
       audit.record(
           new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "failed", java.util.Map.of())
               .withExtra("error", error)
@@ -258,6 +266,7 @@ public final class SecretSync {
     metrics.fetched(spec.provider(), true, took);
     metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
     boolean recovered = failing.remove(spec.name());
+    providerAnswers(spec.provider());
     if (auditAll || recovered || update.first() || update.changed() || forPerson(user)) {
       auditFetch(spec, user, update, took, recovered);
     }
@@ -278,6 +287,22 @@ public final class SecretSync {
       }
     }
     return new Result(spec, update, payload, null);
+  }
+
+  /** Whether this failure is the first one after {@code provider} has failed for {@link #outageAfter}. */
+  private boolean lastingOutage(String provider, ProviderException e) {
+    if (e instanceof SecretNotFoundException) {
+      return false; // an answer, not an outage
+    }
+    Instant now = clock.instant();
+    Instant since = outageSince.computeIfAbsent(provider, p -> now);
+    return Duration.between(since, now).compareTo(outageAfter) >= 0 && outageRecorded.add(provider);
+  }
+
+  private void providerAnswers(String provider) {
+    if (outageSince.remove(provider) != null) {
+      outageRecorded.remove(provider);
+    }
   }
 
   /** Whether a fetch was asked for by someone rather than by the agent's own schedule. */

@@ -458,6 +458,26 @@ class SecretSyncTest {
   }
 
   @Test
+  void anOutageThatOutlastsTheNotificationThresholdIsRecordedOnceMore() throws IOException {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+    breakSecretsFile("{ down");
+    sync.refresh(spec, AuditEvent.SYSTEM); // first failure
+    clock.advance(Duration.ofMinutes(1));
+    sync.refresh(spec, AuditEvent.SYSTEM); // a blip so far: nothing
+    clock.advance(io.dso.config.NotificationSettings.DEFAULT_OUTAGE_AFTER);
+    sync.refresh(spec, AuditEvent.SYSTEM); // lasting: recorded once more
+    clock.advance(Duration.ofMinutes(1));
+    sync.refresh(spec, AuditEvent.SYSTEM); // nothing
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM); // recovered
+
+    assertThat(auditRecords("secret_fetch")).extracting(r -> r.get("status").asText())
+        .containsExactly("success", "failed", "failed", "success");
+  }
+
+  @Test
   void everyFetchForAPersonIsAudited() {
     start(true);
     writeSecrets("pw-1");
