@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/agent-memory.sh [--secrets N] [--settle S] [--runs R] [FLAGS...] - RSS, heap after GC and
-# threads of the agent on the quick start and on an N-secret (default 10000) local config, once per
+# threads and /metrics scrape median of the agent on the quick start and on an N-secret (default 10000) local config, once per
 # JVM flag set (each a quoted string; default: the candidates compared in bench/RESULTS.md).
 # Uses dist/ (built by ./dso when stale); no Docker (an unused socket path): container work pauses,
 # fetching, caching and metrics run as usual. Each run waits until every secret is held, then S
@@ -63,8 +63,11 @@ measure() { # config expected flags -> "rss_mb heap_mb threads held_s"
     sleep 0.1
   done
   sleep "$SETTLE"
-  local jpid
+  local jpid scrape
   jpid=$pid
+  # /metrics scrape: median of 20 (bounded: 10 s each)
+  scrape=$(for _ in $(seq 1 20); do curl -fsS -o /dev/null -m 10 -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"; done |
+    sort -n | awk '{v[NR]=$1} END {printf "%.0f", v[int((NR+1)/2)]*1000}')
   local rss threads heap
   rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$jpid/status")
   threads=$(awk '/Threads/{print $2}' "/proc/$jpid/status")
@@ -73,16 +76,16 @@ measure() { # config expected flags -> "rss_mb heap_mb threads held_s"
     /^ *(DefNew|Tenured|def new generation|tenured generation|garbage-first heap).*used [0-9]+K/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub("K,?","",v); s+=v } }
     END { printf "%.0f", s/1024 }')
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  echo "$rss $heap $threads ${held:-timeout}"
+  echo "$rss $heap $threads ${held:-timeout} $scrape"
 }
 
-printf '%-92s | %-10s | %7s | %13s | %7s | %8s\n' "flags" "config" "RSS MB" "heap MB (GC)" "threads" "held ms"
+printf '%-92s | %-10s | %7s | %13s | %7s | %8s | %9s\n' "flags" "config" "RSS MB" "heap MB (GC)" "threads" "held ms" "scrape ms"
 for flags in "$@"; do
   for cfg in "$root/examples/quickstart/dso.yaml:2:quickstart" "$work/dso.yaml:$N:${N}-local"; do
     IFS=: read -r file want label <<<"$cfg"
     for r in $(seq 1 "$RUNS"); do
-      read -r rss heap threads held < <(measure "$file" "$want" "$flags")
-      printf '%-92s | %-10s | %7s | %13s | %7s | %8s\n' "$flags" "$label" "$rss" "$heap" "$threads" "$held"
+      read -r rss heap threads held scrape < <(measure "$file" "$want" "$flags")
+      printf '%-92s | %-10s | %7s | %13s | %7s | %8s | %9s\n' "$flags" "$label" "$rss" "$heap" "$threads" "$held" "$scrape"
     done
   done
 done
