@@ -1,6 +1,5 @@
 package io.dso.observability;
 
-import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -26,21 +25,25 @@ final class SecretSeries {
   private static final String LEASE_HELP =
       "Unix time at which the lease of each leased (dynamic) secret's held credential expires";
 
-  private final boolean perSecret;
-  private Gauge lastSuccess;
-  private Gauge pollInterval;
-  private Gauge leaseExpiry;
-  /** Only without per-secret series: the values the aggregates are computed from at scrape time. */
+  /** The values the series (or, without per-secret series, the aggregates) are read from at scrape time. */
   private final Map<String, Map<String, Double>> lastSuccessByProvider = new ConcurrentHashMap<>();
   private final Map<String, Double> pollBySecret = new ConcurrentHashMap<>();
   private final Map<String, Double> leaseBySecret = new ConcurrentHashMap<>();
 
   SecretSeries(PrometheusRegistry registry, boolean perSecret) {
-    this.perSecret = perSecret;
     if (perSecret) {
-      lastSuccess = Gauge.builder().name(LAST_SUCCESS).help(LAST_SUCCESS_HELP).labelNames("provider", "secret").register(registry);
-      pollInterval = Gauge.builder().name(POLL).help(POLL_HELP).unit(Unit.SECONDS).labelNames("secret").register(registry);
-      leaseExpiry = Gauge.builder().name(LEASE).help(LEASE_HELP).unit(Unit.SECONDS).labelNames("secret").register(registry);
+      // Callbacks over plain maps, not labelled Gauge children: a scrape walks the maps once and
+      // a secret costs two map entries instead of two gauge children (measured: bench/jmh.sh).
+      GaugeWithCallback.builder().name(LAST_SUCCESS).help(LAST_SUCCESS_HELP).labelNames("provider", "secret")
+          .callback(cb -> lastSuccessByProvider.forEach((provider, secrets) ->
+              secrets.forEach((secret, v) -> cb.call(v, provider, secret))))
+          .register(registry);
+      GaugeWithCallback.builder().name(POLL).help(POLL_HELP).unit(Unit.SECONDS).labelNames("secret")
+          .callback(cb -> pollBySecret.forEach((secret, v) -> cb.call(v, secret)))
+          .register(registry);
+      GaugeWithCallback.builder().name(LEASE).help(LEASE_HELP).unit(Unit.SECONDS).labelNames("secret")
+          .callback(cb -> leaseBySecret.forEach((secret, v) -> cb.call(v, secret)))
+          .register(registry);
       return;
     }
     GaugeWithCallback.builder().name(LAST_SUCCESS).help(LAST_SUCCESS_HELP + "; without per-secret series the oldest per provider")
@@ -57,40 +60,20 @@ final class SecretSeries {
   }
 
   void lastSuccess(String provider, String secret, Instant at) {
-    double v = at.toEpochMilli() / 1000.0;
-    if (perSecret) {
-      lastSuccess.labelValues(provider, secret).set(v);
-    } else {
-      lastSuccessByProvider.computeIfAbsent(provider, p -> new ConcurrentHashMap<>()).put(secret, v);
-    }
+    lastSuccessByProvider.computeIfAbsent(provider, p -> new ConcurrentHashMap<>()).put(secret, at.toEpochMilli() / 1000.0);
   }
 
   void forget(String provider, String secret) {
-    if (perSecret) {
-      lastSuccess.remove(provider, secret);
-    } else {
-      lastSuccessByProvider.getOrDefault(provider, Map.of()).remove(secret);
-    }
+    lastSuccessByProvider.getOrDefault(provider, Map.of()).remove(secret);
   }
 
   void pollInterval(String secret, Duration interval) {
-    double v = interval.toNanos() / 1e9;
-    if (perSecret) {
-      pollInterval.labelValues(secret).set(v);
-    } else {
-      pollBySecret.put(secret, v);
-    }
+    pollBySecret.put(secret, interval.toNanos() / 1e9);
   }
 
   void leaseExpiry(String secret, Instant at) {
     if (at == null) {
-      if (perSecret) {
-        leaseExpiry.remove(secret);
-      } else {
-        leaseBySecret.remove(secret);
-      }
-    } else if (perSecret) {
-      leaseExpiry.labelValues(secret).set(at.toEpochMilli() / 1000.0);
+      leaseBySecret.remove(secret);
     } else {
       leaseBySecret.put(secret, at.toEpochMilli() / 1000.0);
     }
