@@ -85,7 +85,7 @@ public final class Agent implements AutoCloseable {
     this.redactor = redactor;
     this.audit = audit;
     this.cache = new SecretCache(config.agent().cache());
-    this.metrics = new DsoMetrics(clock, startedAt, version, cache::activeCount);
+    this.metrics = new DsoMetrics(clock, startedAt, version, cache::activeCount, config.metrics().perSecret());
     metrics.registerProviders(config.providers().keySet());
     this.providers = ProviderRegistry.open(config, catalog, env, clock, executor, Thread::sleep);
     this.sync = new SecretSync(config, providers, cache, metrics, audit, redactor, clock);

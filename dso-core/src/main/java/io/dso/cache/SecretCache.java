@@ -40,9 +40,23 @@ public final class SecretCache {
             (k, old) -> {
               before[0] = old;
               long version = old == null ? 1 : old.sha256().equals(hash) ? old.version() : old.version() + 1;
-              return new CachedSecret(name, provider, keepValues ? payload : null, hash, version, fetchedAt);
+              return new CachedSecret(name, provider, keepValues ? heldOnce(old, payload, hash) : null, hash, version, fetchedAt);
             });
     return new Update(before[0], now);
+  }
+
+  /**
+   * The payload to keep: the one already held when the new fetch carries the same content and
+   * metadata, so an unchanged poll leaves nothing new behind (the fresh copy dies young instead of
+   * replacing a long-lived one); each payload is held once, by the cache.
+   */
+  private static SecretPayload heldOnce(CachedSecret old, SecretPayload payload, String hash) {
+    if (old != null && old.payload() != null && old.sha256().equals(hash)
+        && old.payload().changeToken().equals(payload.changeToken()) && old.payload().lease().equals(payload.lease())
+        && old.payload().equals(payload)) {
+      return old.payload();
+    }
+    return payload;
   }
 
   /**

@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path from provider to cache: fetch, measure, audit, store, and compare hashes. Every
- * fetch produces exactly one {@code secret_fetch} audit record and one metric sample; a changed
- * hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
+ * fetch is a metric sample; it is a {@code secret_fetch} audit record when it says something: a
+ * first fetch, a change, the first failure of an outage and the recovery after it, and every fetch
+ * made for a person (any {@code user} but {@code system}); with {@code agent.audit.fetches: all}
+ * every fetch is one. A provider outage that outlasts {@code notifications.provider_outage_after}
+ * is recorded once more, so that it can be told (and notified) from a blip. A changed hash is a {@code secret_change_detected} event handed to the listeners. One refresh per secret
  * runs at a time, whoever asks (poller, webhook, cache miss): results are stored in the order the
  * fetches started, so a slow fetch of an older value can never overwrite a newer one (nor cause a
  * rotation back to it), and concurrent cache misses of one secret share one fetch. A poll first asks
@@ -62,6 +65,13 @@ public final class SecretSync {
   private final Clock clock;
   private final CopyOnWriteArrayList<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
   private final HeldVersions held = new HeldVersions();
+  private final boolean auditAll;
+  /** Secrets whose last fetch failed: one audit record per outage, one when it ends (bounded by the config). */
+  private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Per provider: since when its fetches fail (not "not found"), and whether the lasting outage was recorded. */
+  private final java.util.Map<String, Instant> outageSince = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> outageRecorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Duration outageAfter;
 
   public SecretSync(
       DsoConfig config,
@@ -86,6 +96,8 @@ public final class SecretSync {
     this.providers = providers;
     this.cache = cache;
     this.ttl = config.agent().refreshInterval();
+    this.auditAll = config.agent().audit().fetches() == io.dso.config.AuditSettings.Fetches.ALL;
+    this.outageAfter = config.notifications().providerOutageAfter();
     this.metrics = metrics;
     this.audit = audit;
     this.redactor = redactor;
@@ -143,6 +155,11 @@ public final class SecretSync {
         Optional<SecretCache.Update> same = cache.touch(spec.name(), start);
         if (same.isPresent()) {
           metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
+          boolean recovered = failing.remove(spec.name());
+          providerAnswers(spec.provider());
+          if (auditAll || recovered || forPerson(user)) {
+            auditFetch(spec, user, same.get(), Duration.ofNanos(System.nanoTime() - t0), recovered);
+          }
           return new Result(spec, same.get(), same.get().current().payload(), null);
         }
       } else {
@@ -272,14 +289,22 @@ public final class SecretSync {
     String error = redactor.redact(e.getMessage());
     boolean stale = !(e instanceof SecretNotFoundException)
         && cache.get(spec.name()).map(c -> c.payload() != null).orElse(false);
-    LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
-        spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
-    audit.record(
-        new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "failed", java.util.Map.of())
-            .withExtra("error", error)
-            .withExtra("outcome", e instanceof SecretNotFoundException ? "not_found" : e.retryable() ? "unavailable" : "rejected")
-            .withExtra("serving_stale", stale)
-            .withExtra("duration_ms", took.toMillis()));
+    boolean firstOfOutage = failing.add(spec.name());
+    boolean lastingOutage = lastingOutage(spec.provider(), e);
+    if (firstOfOutage) {
+      LOG.warn("fetch of secret '{}' from provider '{}' failed{}: {}",
+          spec.name(), spec.provider(), stale ? " (serving the last good value)" : "", error);
+    } else {
+      LOG.debug("fetch of secret '{}' from provider '{}' still fails: {}", spec.name(), spec.provider(), error);
+    }
+    if (auditAll || firstOfOutage || lastingOutage || forPerson(user)) {
+      audit.record(
+          new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "failed", java.util.Map.of())
+              .withExtra("error", error)
+              .withExtra("outcome", e instanceof SecretNotFoundException ? "not_found" : e.retryable() ? "unavailable" : "rejected")
+              .withExtra("serving_stale", stale)
+              .withExtra("duration_ms", took.toMillis()));
+    }
     if (e instanceof SecretNotFoundException) {
       // Deleted or revoked at the source: stop serving the old value.
       redactor.forget(spec.name());
@@ -301,10 +326,11 @@ public final class SecretSync {
     metrics.leaseExpiry(spec.name(), payload.lease().map(Lease::expiresAt).orElse(null));
     metrics.fetched(spec.provider(), true, took);
     metrics.lastSuccess(spec.provider(), spec.name(), clock.instant());
-    audit.record(
-        new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "success", java.util.Map.of())
-            .withExtra("version", update.current().version())
-            .withExtra("duration_ms", took.toMillis()));
+    boolean recovered = failing.remove(spec.name());
+    providerAnswers(spec.provider());
+    if (auditAll || recovered || update.first() || update.changed() || forPerson(user)) {
+      auditFetch(spec, user, update, took, recovered);
+    }
     if (update.changed()) {
       metrics.changed(spec.provider());
       LOG.info("secret '{}' changed (version {} -> {})", spec.name(), update.previous().version(), update.current().version());
@@ -322,6 +348,35 @@ public final class SecretSync {
       }
     }
     return new Result(spec, update, payload, null);
+  }
+
+  /** Whether this failure is the first one after {@code provider} has failed for {@link #outageAfter}. */
+  private boolean lastingOutage(String provider, ProviderException e) {
+    if (e instanceof SecretNotFoundException) {
+      return false; // an answer, not an outage
+    }
+    Instant now = clock.instant();
+    Instant since = outageSince.computeIfAbsent(provider, p -> now);
+    return Duration.between(since, now).compareTo(outageAfter) >= 0 && outageRecorded.add(provider);
+  }
+
+  private void providerAnswers(String provider) {
+    if (outageSince.remove(provider) != null) {
+      outageRecorded.remove(provider);
+    }
+  }
+
+  /** Whether a fetch was asked for by someone rather than by the agent's own schedule. */
+  private static boolean forPerson(String user) {
+    return !AuditEvent.SYSTEM.equals(user);
+  }
+
+  private void auditFetch(SecretSpec spec, String user, SecretCache.Update update, Duration took, boolean recovered) {
+    AuditEvent event =
+        new AuditEvent("audit", "secret_fetch", user, spec.provider(), spec.name(), null, "success", java.util.Map.of())
+            .withExtra("version", update.current().version())
+            .withExtra("duration_ms", took.toMillis());
+    audit.record(recovered ? event.withExtra("recovered", true) : event);
   }
 
   /**

@@ -106,6 +106,9 @@ public final class AgentCommand implements Callable<Integer> {
     io.dso.observability.LogSafety.use(redactor);
     Clock clock = Clock.systemUTC();
     AuditLog audit = auditLog == null ? AuditLog.toStream(System.out, clock, redactor) : AuditLog.toFile(auditLog, clock, redactor);
+    if (auditLog != null) {
+      io.dso.observability.AuditReopenSignal.install(audit); // logrotate; on stdout SIGHUP keeps its default
+    }
     var docker = new DockerJavaEngine(DockerJavaEngine.resolveHost(dockerHost, env));
     Agent agent;
     try {

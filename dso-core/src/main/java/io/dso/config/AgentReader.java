@@ -10,7 +10,8 @@ final class AgentReader {
   static final List<String> STRATEGIES = List.of("rolling", "restart", "signal", "none", "auto");
   private static final List<String> AGENT_KEYS =
       List.of("cache", "label_targeting", "refresh_interval", "watch", "webhook", "rotation", "restart_strategy",
-          "shutdown_timeout");
+          "shutdown_timeout", "audit");
+  private static final List<String> AUDIT_KEYS = List.of("fetches");
   private static final List<String> WATCH_KEYS = List.of("mode", "polling_interval");
   private static final List<String> WEBHOOK_KEYS = List.of("enabled", "auth_token");
   private static final List<String> ROTATION_KEYS =
@@ -55,7 +56,25 @@ final class AgentReader {
       grace = or(duration(restart, "grace_period", Duration.ZERO), grace);
     }
     Duration shutdown = or(duration(m, "shutdown_timeout", Duration.ZERO), d.shutdownTimeout());
-    return new AgentSettings(cache, labels, refresh, watch, webhook, rotation, grace, shutdown);
+    return new AgentSettings(cache, labels, refresh, watch, webhook, rotation, grace, shutdown, audit(m));
+  }
+
+  private AuditSettings audit(YamlMap agent) {
+    YamlMap m = section(agent, "audit", AUDIT_KEYS);
+    String fetches = m != null && m.has("fetches")
+        ? values.choice(m.get("fetches"), m.path("fetches"), List.of("changes", "all")) : null;
+    return fetches == null ? AuditSettings.DEFAULT
+        : new AuditSettings(AuditSettings.Fetches.valueOf(fetches.toUpperCase(Locale.ROOT)));
+  }
+
+  /** The top-level {@code metrics:} section. */
+  MetricsSettings metrics(Node node) {
+    if (node == null || Values.isNull(node)) {
+      return MetricsSettings.DEFAULT;
+    }
+    YamlMap m = YamlMap.of(node, "metrics", List.of("per_secret"), problems);
+    Boolean perSecret = m == null ? null : bool(m, "per_secret");
+    return perSecret == null ? MetricsSettings.DEFAULT : new MetricsSettings(perSecret);
   }
 
   private LabelTargeting labelTargeting(YamlMap m, LabelTargeting fallback) {

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The {@code agent:} section: cache, label targeting policy, refresh, watching, webhook, rotation,
- * restart grace period and how long a stop waits for rotations in progress before rolling them back.
+ * restart grace period, how long a stop waits for rotations in progress before rolling them back, and
+ * which fetches are audited.
  */
 public record AgentSettings(
     boolean cache,
@@ -15,7 +16,8 @@ public record AgentSettings(
     WebhookSettings webhook,
     RotationSettings rotation,
     Duration restartGracePeriod,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    AuditSettings audit) {
   /** Default of {@code agent.shutdown_timeout}. */
   public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -28,7 +30,8 @@ public record AgentSettings(
           WebhookSettings.DEFAULT,
           RotationSettings.DEFAULT,
           Duration.ofSeconds(10),
-          SHUTDOWN_TIMEOUT);
+          SHUTDOWN_TIMEOUT,
+          AuditSettings.DEFAULT);
 
   public AgentSettings {
     Objects.requireNonNull(labelTargeting, "labelTargeting");
@@ -38,6 +41,14 @@ public record AgentSettings(
     Objects.requireNonNull(rotation, "rotation");
     Objects.requireNonNull(restartGracePeriod, "restartGracePeriod");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(audit, "audit");
+  }
+
+  /** Settings with the default {@code agent.audit}. */
+  public AgentSettings(boolean cache, LabelTargeting labelTargeting, Duration refreshInterval, WatchSettings watch,
+      WebhookSettings webhook, RotationSettings rotation, Duration restartGracePeriod, Duration shutdownTimeout) {
+    this(cache, labelTargeting, refreshInterval, watch, webhook, rotation, restartGracePeriod, shutdownTimeout,
+        AuditSettings.DEFAULT);
   }
 
   /** Settings with the open label targeting policy and the default {@code shutdown_timeout}. */

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
  */
 public final class ConfigLoader {
   private static final List<String> TOP_KEYS =
-      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets", "notifications");
+      List.of("version", "provider", "config", "providers", "agent", "defaults", "secrets", "notifications", "metrics");
   private static final Path ETC = Path.of("/etc/dso/dso.yaml");
 
   private final Map<String, String> environment;
@@ -193,6 +193,7 @@ public final class ConfigLoader {
     ProviderReader.Result providers = new ProviderReader(values, providerTypes).read(top);
     AgentReader agentReader = new AgentReader(values);
     AgentSettings agent = agentReader.agent(top.get("agent"));
+    MetricsSettings metrics = agentReader.metrics(top.get("metrics"));
     InjectReader inject = new InjectReader(values);
     Defaults defaults = agentReader.defaults(top.get("defaults"), inject);
     List<SecretSpec> secrets =
@@ -208,7 +209,7 @@ public final class ConfigLoader {
       }
     }
     DsoConfig config = new DsoConfig(nameForMessages.toAbsolutePath().normalize(), providers.specs(), agent, defaults, secrets,
-        notifications);
+        notifications, metrics);
     return new Loaded(config, dialect.forms(), dialect.logging());
   }
 

@@ -18,7 +18,8 @@ public record DsoConfig(
     AgentSettings agent,
     Defaults defaults,
     List<SecretSpec> secrets,
-    NotificationSettings notifications) {
+    NotificationSettings notifications,
+    MetricsSettings metrics) {
   public DsoConfig {
     Objects.requireNonNull(source, "source");
     providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
@@ -26,6 +27,13 @@ public record DsoConfig(
     Objects.requireNonNull(defaults, "defaults");
     secrets = List.copyOf(secrets);
     Objects.requireNonNull(notifications, "notifications");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** A config with the default {@code metrics:} section. */
+  public DsoConfig(Path source, Map<String, ProviderSpec> providers, AgentSettings agent, Defaults defaults,
+      List<SecretSpec> secrets, NotificationSettings notifications) {
+    this(source, providers, agent, defaults, secrets, notifications, MetricsSettings.DEFAULT);
   }
 
   /** A config without notifications. */

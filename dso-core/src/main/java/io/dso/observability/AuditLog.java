@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The structured audit log: one JSON object per line, the eight contract keys always present and
  * in a fixed order. A single dedicated writer thread owns the output; {@link #record} returns once
- * its line is written and flushed (fsync'd for files, once per batch), so an interrupted caller can
- * neither lose its record nor close the log for everybody else.
+ * its line is written and flushed, so an interrupted caller can neither lose its record nor close
+ * the log for everybody else. Writes are group commits: the writer takes everything queued while
+ * the previous fsync ran, writes it in order and fsyncs once for the whole batch. A file log
+ * follows its path: {@link #reopen} (SIGHUP) or a rename of the file noticed before the next batch
+ * makes later records land in a new file at the original path (logrotate).
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -42,6 +45,8 @@ public final class AuditLog implements AutoCloseable {
   private final Thread writer;
   private final Object lifecycle = new Object();
   private boolean closed;
+  /** Writer thread only: a failed reopen after a move is logged once, not once per batch. */
+  private boolean reopenFailing;
 
   /** One line on its way to the sink; {@code done} is counted down once it is durable (or failed). */
   private static final class Pending {
@@ -55,6 +60,8 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private static final Pending END = new Pending(new byte[0]);
+  /** The line of a reopen request (compared by identity, never written). */
+  private static final byte[] REOPEN = new byte[0];
 
   private AuditLog(Clock clock, Redactor redactor, AuditSink sink) {
     this.clock = clock;
@@ -99,6 +106,16 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
+  /** An audit log on any sink (tests observe writes and fsyncs through it). */
+  static AuditLog toSink(AuditSink sink, Clock clock, Redactor redactor) {
+    return new AuditLog(clock, redactor, sink);
+  }
+
+  /** Records queued and not yet taken by the writer. */
+  int queued() {
+    return queue.size();
+  }
+
   /** Lets the API and tests observe records as they are written (already redacted). */
   public void subscribe(Consumer<Map<String, Object>> listener) {
     listeners.add(listener);
@@ -109,18 +126,7 @@ public final class AuditLog implements AutoCloseable {
    * while waiting (they are kept for the caller): the record must not be dropped half-way.
    */
   public void record(AuditEvent event) {
-    String timestamp =
-        DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.MILLIS));
-    Map<String, Object> fields = new java.util.LinkedHashMap<>();
-    fields.put("timestamp", timestamp);
-    fields.put("level", event.level());
-    fields.put("event", event.event());
-    fields.put("user", event.user());
-    fields.put("provider", event.provider());
-    fields.put("secret_name", event.secretName());
-    fields.put("container_id", event.containerId());
-    fields.put("status", event.status());
-    event.extras().forEach((k, v) -> fields.putIfAbsent(k, v instanceof String s ? redactor.redact(s) : v));
+    Map<String, Object> fields = fields(event, clock.instant(), redactor);
     Pending p = new Pending(encode(fields));
     synchronized (lifecycle) {
       if (closed) {
@@ -138,6 +144,22 @@ public final class AuditLog implements AutoCloseable {
     listeners.forEach(l -> l.accept(view));
   }
 
+  /** The record's fields in the order they are written: the eight contract keys, then the redacted extras. */
+  static Map<String, Object> fields(AuditEvent event, java.time.Instant at, Redactor redactor) {
+    String timestamp = DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("timestamp", timestamp);
+    fields.put("level", event.level());
+    fields.put("event", event.event());
+    fields.put("user", event.user());
+    fields.put("provider", event.provider());
+    fields.put("secret_name", event.secretName());
+    fields.put("container_id", event.containerId());
+    fields.put("status", event.status());
+    event.extras().forEach((k, v) -> fields.putIfAbsent(k, v instanceof String s ? redactor.redact(s) : v));
+    return fields;
+  }
+
   private static void awaitUninterruptibly(Pending p) {
     boolean interrupted = false;
     while (true) {
@@ -150,6 +172,25 @@ public final class AuditLog implements AutoCloseable {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Reopens a file log at its path (a stream log has nothing to reopen), after everything queued
+   * before is durable in the old file; returns once done. For logrotate's {@code postrotate}
+   * (SIGHUP); without it a moved file is noticed before the next batch anyway.
+   */
+  public void reopen() {
+    Pending p = new Pending(REOPEN);
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      queue.add(p);
+    }
+    awaitUninterruptibly(p);
+    if (p.error != null) {
+      LOG.error("audit log could not be reopened (records keep going to the open file): {}", p.error.getMessage());
     }
   }
 
@@ -166,9 +207,13 @@ public final class AuditLog implements AutoCloseable {
       queue.drainTo(batch);
       IOException error = null;
       try {
+        reopenIfMoved();
         for (Pending p : batch) {
           if (p == END) {
             end = true;
+          } else if (p.line == REOPEN) {
+            sink.flush();
+            p.error = reopen(true);
           } else {
             sink.write(p.line);
           }
@@ -179,14 +224,35 @@ public final class AuditLog implements AutoCloseable {
         LOG.error("audit log write failed: {}", e.getMessage());
       }
       for (Pending p : batch) {
-        p.error = error;
+        if (p.line != REOPEN) {
+          p.error = error;
+        }
         p.done.countDown();
       }
       batch.clear();
     }
   }
 
-  private static byte[] encode(Map<String, Object> fields) {
+  private void reopenIfMoved() {
+    IOException e = reopen(false);
+    boolean wasFailing = reopenFailing;
+    reopenFailing = e != null;
+    if (e != null && !wasFailing) {
+      LOG.error("audit log was moved but could not be reopened (records keep going to the moved file): {}", e.getMessage());
+    }
+  }
+
+  private IOException reopen(boolean force) {
+    try {
+      sink.reopen(force);
+      return null;
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
+  /** One JSON line, newline included. */
+  static byte[] encode(Map<String, Object> fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator gen = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       gen.writeStartObject();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -20,6 +21,12 @@ interface AuditSink {
   void flush() throws IOException;
 
   void close() throws IOException;
+
+  /**
+   * Makes sure later lines land in the file now at the configured path: reopens when {@code force}
+   * or when the open file was moved or removed (logrotate). A stream has nothing to reopen.
+   */
+  default void reopen(boolean force) throws IOException {}
 
   static AuditSink stream(OutputStream out) {
     return new AuditSink() {
@@ -46,6 +53,64 @@ interface AuditSink {
    * it, so the channel's close-on-interrupt never fires.
    */
   static AuditSink file(Path path) throws IOException {
+    return new FileSink(path);
+  }
+
+  /** An append-only audit file that follows its path: after a rename the next batch opens a new file. */
+  final class FileSink implements AuditSink {
+    private final Path path;
+    private FileChannel channel;
+    private OutputStream out;
+    private Object fileKey;
+
+    FileSink(Path path) throws IOException {
+      this.path = path;
+      open();
+    }
+
+    private void open() throws IOException {
+      channel = openChannel(path);
+      out = Channels.newOutputStream(channel);
+      fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    }
+
+    @Override
+    public void write(byte[] line) throws IOException {
+      out.write(line);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+
+    @Override
+    public void reopen(boolean force) throws IOException {
+      if (!force && !moved()) {
+        return;
+      }
+      FileChannel old = channel;
+      open(); // on failure the old file stays in use: records still land somewhere durable
+      old.force(false);
+      old.close();
+    }
+
+    private boolean moved() {
+      try {
+        Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return now == null || !now.equals(fileKey);
+      } catch (IOException e) {
+        return true; // gone (renamed away, deleted): a new file at the path
+      }
+    }
+  }
+
+  private static FileChannel openChannel(Path path) throws IOException {
     Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
     FileChannel channel = FileChannel.open(path,
         Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS),
@@ -59,23 +124,7 @@ interface AuditSink {
       channel.close();
       throw e;
     }
-    OutputStream out = Channels.newOutputStream(channel);
-    return new AuditSink() {
-      @Override
-      public void write(byte[] line) throws IOException {
-        out.write(line);
-      }
-
-      @Override
-      public void flush() throws IOException {
-        channel.force(false);
-      }
-
-      @Override
-      public void close() throws IOException {
-        channel.close();
-      }
-    };
+    return channel;
   }
 
 }

@@ -33,7 +33,6 @@ public final class DsoMetrics {
   private final Counter cacheMisses;
   private final Counter changes;
   private final Histogram fetchDuration;
-  private final Gauge lastSuccess;
   private final Gauge dockerUp;
   private final Gauge buildInfo;
   private final Counter injections;
@@ -41,14 +40,18 @@ public final class DsoMetrics {
   private final Counter rollbacks;
   private final Gauge managedContainers;
   private final Counter webhookRequests;
-  private final Gauge pollInterval;
   private final Counter changeChecks;
-  private final Gauge leaseExpiry;
+  private final SecretSeries perSecret;
 
   /** Webhook answers pre-created at 0, so that a flood shows up as a rate, not a new series. */
   public static final List<String> WEBHOOK_STATUSES = List.of("202", "400", "401", "403", "404", "413", "429");
 
   public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets) {
+    this(clock, startedAt, version, activeSecrets, true);
+  }
+
+  /** @param perSecret {@code metrics.per_secret}: false drops the {@code secret} label (see {@link SecretSeries}) */
+  public DsoMetrics(Clock clock, Instant startedAt, String version, IntSupplier activeSecrets, boolean perSecret) {
     fetches =
         Counter.builder()
             .name("dso_secret_fetches_total")
@@ -103,12 +106,7 @@ public final class DsoMetrics {
             .help("Secret payload changes detected (SHA-256 of the canonical payload differs)")
             .labelNames("provider")
             .register(registry);
-    lastSuccess =
-        Gauge.builder()
-            .name("dso_secret_last_success_timestamp_seconds")
-            .help("Unix time of the last successful fetch of each secret")
-            .labelNames("provider", "secret")
-            .register(registry);
+    this.perSecret = new SecretSeries(registry, perSecret);
     dockerUp =
         Gauge.builder()
             .name("dso_docker_up")
@@ -158,26 +156,12 @@ public final class DsoMetrics {
             .labelNames("status")
             .register(registry);
     WEBHOOK_STATUSES.forEach(webhookRequests::labelValues);
-    pollInterval =
-        Gauge.builder()
-            .name("dso_poll_interval_seconds")
-            .help("Current (adaptive) interval between two fetches of each secret, before jitter")
-            .unit(Unit.SECONDS)
-            .labelNames("secret")
-            .register(registry);
     changeChecks =
         Counter.builder()
             .name("dso_secret_change_checks_total")
             .help("Cheap change checks (version ids) made instead of full reads; also counted in"
                 + " dso_secret_fetches_total, so full reads = fetches - change checks")
             .labelNames("provider", "result")
-            .register(registry);
-    leaseExpiry =
-        Gauge.builder()
-            .name("dso_secret_lease_expiry_timestamp_seconds")
-            .help("Unix time at which the lease of each leased (dynamic) secret's held credential expires")
-            .unit(Unit.SECONDS)
-            .labelNames("secret")
             .register(registry);
     for (String mode : List.of("env", "file")) {
       for (String status : STATUSES) {
@@ -226,19 +210,15 @@ public final class DsoMetrics {
 
   /** The held credential of {@code secret} expires at {@code at}; null removes the series. */
   public void leaseExpiry(String secret, Instant at) {
-    if (at == null) {
-      leaseExpiry.remove(secret);
-    } else {
-      leaseExpiry.labelValues(secret).set(at.toEpochMilli() / 1000.0);
-    }
+    perSecret.leaseExpiry(secret, at);
   }
 
   public void lastSuccess(String provider, String secret, Instant at) {
-    lastSuccess.labelValues(provider, secret).set(at.toEpochMilli() / 1000.0);
+    perSecret.lastSuccess(provider, secret, at);
   }
 
   public void forgetSecret(String provider, String secret) {
-    lastSuccess.remove(provider, secret);
+    perSecret.forget(provider, secret);
   }
 
   public void changed(String provider) {
@@ -279,7 +259,7 @@ public final class DsoMetrics {
   }
 
   public void pollInterval(String secret, Duration interval) {
-    pollInterval.labelValues(secret).set(interval.toNanos() / 1e9);
+    perSecret.pollInterval(secret, interval);
   }
 
   public void dockerUp(boolean up) {

@@ -53,6 +53,31 @@ class SecretCacheTest {
   }
 
   @Test
+  void aFetchOfTheSameContentKeepsTheHeldPayloadSoEachIsHeldOnce() {
+    SecretCache cache = new SecretCache(true);
+    SecretPayload held = payload("pw1");
+    cache.put("s", "aws", held, T0);
+
+    SecretCache.Update same = cache.put("s", "aws", payload("pw1"), T0.plusSeconds(30));
+    SecretCache.Update changed = cache.put("s", "aws", payload("pw2"), T0.plusSeconds(60));
+
+    assertThat(same.current().payload()).isSameAs(held);
+    assertThat(changed.current().payload()).isNotSameAs(held).isEqualTo(payload("pw2"));
+  }
+
+  @Test
+  void aFetchOfTheSameContentWithNewMetadataKeepsTheNewPayload() {
+    SecretCache cache = new SecretCache(true);
+    cache.put("s", "aws", payload("pw1").withChangeToken("v1"), T0);
+
+    SecretPayload retagged = payload("pw1").withChangeToken("v2");
+    SecretCache.Update u = cache.put("s", "aws", retagged, T0.plusSeconds(30));
+
+    assertThat(u.current().payload()).isSameAs(retagged);
+    assertThat(u.changed()).isFalse();
+  }
+
+  @Test
   void changedContentBumpsTheVersionAndIsAChange() {
     SecretCache cache = new SecretCache(true);
     cache.put("s", "aws", payload("pw1"), T0);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dso.config.AgentSettings;
+import io.dso.config.AuditSettings;
+import io.dso.config.LabelTargeting;
 import io.dso.config.Defaults;
 import io.dso.config.DsoConfig;
 import io.dso.config.InjectMode;
@@ -78,6 +80,10 @@ class SecretSyncTest {
   }
 
   private SecretSync start(boolean keepValues) {
+    return start(keepValues, AuditSettings.DEFAULT);
+  }
+
+  private SecretSync start(boolean keepValues, AuditSettings auditSettings) {
     secretsFile = dir.resolve("secrets.json");
     ProviderSpec provider =
         new ProviderSpec(
@@ -93,11 +99,11 @@ class SecretSyncTest {
             dir.resolve("dso.yaml"),
             Map.of(PROVIDER, provider),
             new AgentSettings(
-                keepValues, TTL,
+                keepValues, LabelTargeting.OPEN, TTL,
                 new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)),
                 new WebhookSettings(false, null),
                 new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)),
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10), AgentSettings.SHUTDOWN_TIMEOUT, auditSettings),
             new Defaults(env, false, "auto"),
             List.of(spec));
     registry =
@@ -211,7 +217,9 @@ class SecretSyncTest {
     assertThat(change.current().version()).isEqualTo(2);
     assertThat(change.user()).isEqualTo("webhook");
     assertThat(metric("dso_secret_changes_total{provider=\"dev\"}")).isEqualTo(1.0);
-    assertThat(auditRecords("secret_fetch")).hasSize(3);
+    // the first fetch and the change are records; the unchanged poll after them is a metric sample only
+    assertThat(auditRecords("secret_fetch")).hasSize(2);
+    assertThat(metric(FETCHES_OK)).isEqualTo(3.0);
   }
 
   @Test
@@ -395,6 +403,109 @@ class SecretSyncTest {
   }
 
   @Test
+  void anUnchangedPollIsAMetricSampleNotAnAuditRecord() {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+
+    for (int i = 0; i < 3; i++) {
+      sync.refresh(spec, AuditEvent.SYSTEM);
+    }
+
+    assertThat(auditRecords()).hasSize(1);
+    assertThat(auditRecords("secret_fetch").getFirst().get("version").asLong()).isEqualTo(1);
+    assertThat(metric(FETCHES_OK)).isEqualTo(4.0);
+  }
+
+  @Test
+  void firstFetchChangeFailureAndRecoveryAreEachWrittenOnce() throws IOException {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM); // first
+    writeSecrets("pw-2");
+    sync.refresh(spec, AuditEvent.SYSTEM); // changed
+    breakSecretsFile("{ not json");
+    for (int i = 0; i < 3; i++) {
+      assertThat(sync.refresh(spec, AuditEvent.SYSTEM).ok()).isFalse(); // one outage
+    }
+    writeSecrets("pw-2");
+    sync.refresh(spec, AuditEvent.SYSTEM); // recovered, same content
+    sync.refresh(spec, AuditEvent.SYSTEM); // unchanged again: nothing
+
+    List<JsonNode> fetches = auditRecords("secret_fetch");
+    assertThat(fetches).extracting(r -> r.get("status").asText()).containsExactly("success", "success", "failed", "success");
+    assertThat(fetches.get(3).get("recovered").asBoolean()).isTrue();
+    assertThat(fetches.get(0).has("recovered")).isFalse();
+    assertThat(auditRecords("secret_change_detected")).hasSize(1);
+    assertThat(metric(FETCHES_FAILED)).isEqualTo(3.0);
+  }
+
+  @Test
+  void aSecondOutageIsAuditedAgain() throws IOException {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+    for (int outage = 0; outage < 2; outage++) {
+      breakSecretsFile("{ broken " + outage);
+      sync.refresh(spec, AuditEvent.SYSTEM);
+      sync.refresh(spec, AuditEvent.SYSTEM);
+      writeSecrets("pw-1");
+      sync.refresh(spec, AuditEvent.SYSTEM);
+    }
+
+    assertThat(auditRecords("secret_fetch")).extracting(r -> r.get("status").asText())
+        .containsExactly("success", "failed", "success", "failed", "success");
+  }
+
+  @Test
+  void anOutageThatOutlastsTheNotificationThresholdIsRecordedOnceMore() throws IOException {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+    breakSecretsFile("{ down");
+    sync.refresh(spec, AuditEvent.SYSTEM); // first failure
+    clock.advance(Duration.ofMinutes(1));
+    sync.refresh(spec, AuditEvent.SYSTEM); // a blip so far: nothing
+    clock.advance(io.dso.config.NotificationSettings.DEFAULT_OUTAGE_AFTER);
+    sync.refresh(spec, AuditEvent.SYSTEM); // lasting: recorded once more
+    clock.advance(Duration.ofMinutes(1));
+    sync.refresh(spec, AuditEvent.SYSTEM); // nothing
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM); // recovered
+
+    assertThat(auditRecords("secret_fetch")).extracting(r -> r.get("status").asText())
+        .containsExactly("success", "failed", "failed", "success");
+  }
+
+  @Test
+  void everyFetchForAPersonIsAudited() {
+    start(true);
+    writeSecrets("pw-1");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+
+    sync.refresh(spec, "alice");
+    sync.refresh(spec, "alice");
+
+    List<JsonNode> fetches = auditRecords("secret_fetch");
+    assertThat(fetches).extracting(r -> r.get("user").asText()).containsExactly("system", "alice", "alice");
+  }
+
+  @Test
+  void withFetchesAllEveryFetchIsAudited() throws IOException {
+    start(true, new AuditSettings(AuditSettings.Fetches.ALL));
+    writeSecrets("pw-1");
+    for (int i = 0; i < 3; i++) {
+      sync.refresh(spec, AuditEvent.SYSTEM);
+    }
+    breakSecretsFile("{ nope");
+    sync.refresh(spec, AuditEvent.SYSTEM);
+    sync.refresh(spec, AuditEvent.SYSTEM);
+
+    assertThat(auditRecords("secret_fetch")).extracting(r -> r.get("status").asText())
+        .containsExactly("success", "success", "success", "failed", "failed");
+  }
+
+  @Test
   void canaryValuesNeverReachAuditOrMetrics() throws IOException {
     start(true);
     String canary1 = "canary-" + UUID.randomUUID();
@@ -411,6 +522,7 @@ class SecretSyncTest {
 
     String audit = auditText();
     String exposition = MetricsText.scrape(metrics);
+    // first (lookup), changed (refresh), then the unchanged lookup is no record, the failure is
     assertThat(auditRecords("secret_fetch")).hasSize(3);
     assertThat(auditRecords("secret_change_detected")).hasSize(1);
     for (String canary : List.of(canary1, canary2, canary2.replace("-", ""))) {

@@ -57,14 +57,15 @@ class ValidConfigTest {
     assertThat(config.agent()).isEqualTo(new AgentSettings(true, LabelTargeting.OPEN, Duration.ofMinutes(5),
         new WatchSettings(WatchMode.POLLING, Duration.ofSeconds(30)), new WebhookSettings(false, null),
         new RotationSettings("rolling", Duration.ofSeconds(30), 2, Duration.ofSeconds(30)), Duration.ofSeconds(10),
-        Duration.ofSeconds(30)));
+        Duration.ofSeconds(30), new AuditSettings(AuditSettings.Fetches.CHANGES)));
+    assertThat(config.metrics()).isEqualTo(new MetricsSettings(true));
     assertThat(config.defaults()).isEqualTo(new Defaults(InjectSpec.ENV, false, null));
     assertThat(config.secrets()).containsExactly(
         new SecretSpec("demo/db-credentials", "app-local", InjectSpec.ENV, true, null, new ReloadStrategy("signal", "SIGHUP"),
             new Targets(List.of("api"), Map.of("app", "api")),
-            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 54),
+            ordered("DB_USER", "DATABASE_USER", "DB_PASSWORD", "DATABASE_PASSWORD"), 60),
         new SecretSpec("demo/api-key", "app-local", new InjectSpec(InjectMode.FILE, "/run/secrets/api", 1000, 1000, FileFormat.FILES),
-            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 68));
+            true, "none", null, Targets.NONE, Map.of("API_KEY", "api_key"), 74));
     assertThat(config.secrets().get(0).mappings().keySet()).containsExactly("DB_USER", "DB_PASSWORD");
   }
 
