@@ -77,17 +77,26 @@ public final class LocalVault {
    */
   public static LocalVault init(Path dir, boolean force, Map<String, String> env) {
     PrivatePaths.directory(dir, "dso home directory", "DSO_HOME");
+    // Refuse before creating a key: a fresh master.key beside an existing vault would turn "restore
+    // your backup" into "wrong key" and could be mistaken for the backup.
+    if (!force && Files.exists(dir.resolve(VaultFiles.VAULT), LinkOption.NOFOLLOW_LINKS)) {
+      throw existsError(dir.resolve(VaultFiles.VAULT));
+    }
     boolean created = MasterKey.fromEnvironment(env) == null && MasterKey.createIfMissing(dir);
     LocalVault vault = new LocalVault(dir, MasterKey.load(dir, env), created);
     vault.files.locked(true, () -> {
       if (vault.files.exists() && !force) {
-        throw new VaultException(Reason.EXISTS, "a vault already exists at " + vault.file()
-            + ": keep using it, or pass --force to replace it with an empty one (its entries are lost)");
+        throw existsError(vault.file());
       }
       vault.write(VaultCodec.Kdf.forKey(vault.master), VaultCodec.newSalt(), new TreeMap<>());
       return null;
     });
     return vault;
+  }
+
+  private static VaultException existsError(Path file) {
+    return new VaultException(Reason.EXISTS, "a vault already exists at " + file
+        + ": keep using it, or pass --force to replace it with an empty one (its entries are lost)");
   }
 
   /** Opens an existing vault; a missing, tampered or truncated file or a wrong key is an error naming the file. */

@@ -73,6 +73,19 @@ class LocalVaultTest {
   }
 
   @Test
+  void initRefusedOverAnExistingVaultLeavesAMissingMasterKeyMissing() throws Exception {
+    vaultWithOneEntry();
+    Path key = home().resolve("master.key");
+    Files.delete(key);
+
+    assertThatThrownBy(() -> LocalVault.init(home(), false, NO_ENV))
+        .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EXISTS));
+    assertThat(key).as("a refused init writes no key that would hide the missing backup").doesNotExist();
+    assertThatThrownBy(() -> LocalVault.open(home(), NO_ENV))
+        .isInstanceOfSatisfying(VaultException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NO_KEY));
+  }
+
+  @Test
   void everyWriteUsesANewNonce() throws Exception {
     LocalVault v = vaultWithOneEntry();
     byte[] first = Files.readAllBytes(v.file());

@@ -64,6 +64,18 @@ final class ComposeChecks {
     return out;
   }
 
+  /** As {@link #run}, for a directory the user named: one that is not there or holds no Compose file fails. */
+  static List<Check> runGiven(Path dir) {
+    String fix = "pass --project-dir the directory that holds compose.yaml or docker-compose.yml";
+    if (!Files.isDirectory(dir)) {
+      return List.of(Check.fail("compose project", dir + (Files.exists(dir) ? " is not a directory" : " does not exist"), fix));
+    }
+    List<Check> checks = run(dir);
+    return checks.isEmpty()
+        ? List.of(Check.fail("compose project", "no Compose file in " + dir + " (" + String.join(", ", COMPOSE_FILES) + ")", fix))
+        : checks;
+  }
+
   static Check plaintextEnv(Path env) {
     if (!Files.isRegularFile(env)) {
       return Check.pass("plaintext .env", "no .env file");

@@ -89,7 +89,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     checks.add(bounded("agent socket", SOCKET_BOUND, () -> SystemChecks.socket(agent.shownSocket(), agent.socket)));
     checks.add(SystemChecks.secretsDir(secretsDir != null ? secretsDir : SecretsDir.defaultFor(root, env), root));
-    checks.addAll(ComposeChecks.run(projectDir != null ? projectDir : cwd));
+    checks.addAll(projectDir != null ? ComposeChecks.runGiven(projectDir) : ComposeChecks.run(cwd));
 
     boolean failed = checks.stream().anyMatch(c -> c.status() == Check.Status.FAIL);
     if (json) {

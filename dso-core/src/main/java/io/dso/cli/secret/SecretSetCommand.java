@@ -64,6 +64,9 @@ public final class SecretSetCommand implements Callable<Integer> {
           + " was visible to other users in ps; prefer the prompt, stdin or --from-file");
       secret = value;
     } else if (fromFile != null) {
+      if (Files.isDirectory(fromFile)) {
+        return VaultCli.fail(spec, VaultCli.FAILED, "--from-file " + fromFile + " is a directory; give the path of the file holding the value");
+      }
       try {
         secret = utf8(readBounded(Files.newInputStream(fromFile)));
       } catch (NoSuchFileException e) {

@@ -167,6 +167,30 @@ class DoctorChecksTest {
     assertThat(out.toString() + err).doesNotContain(CANARY);
   }
 
+  @Test
+  void aProjectDirThatIsMissingAFileOrHasNoComposeFileIsAFailureNotASilentPass() throws Exception {
+    Path compose = project("services:\n  web:\n    image: x\n", null).resolve("docker-compose.yml");
+    for (Path given : List.of(tmp.resolve("no-such-dir"), compose, Files.createDirectories(tmp.resolve("empty")))) {
+      StringWriter out = new StringWriter();
+      CommandLine cli = new CommandLine(new DoctorCommand());
+      cli.setOut(new PrintWriter(out));
+      cli.setErr(new PrintWriter(new StringWriter()));
+      int code = cli.execute("--json", "--project-dir", given.toString(), "-c", tmp.resolve("none.yaml").toString(),
+          "--socket", tmp.resolve("no.sock").toString(), "--docker-host", "unix://" + tmp.resolve("no-docker.sock"),
+          "--secrets-dir", "/dev/shm");
+      assertThat(code).isEqualTo(1);
+      JsonNode project = null;
+      for (JsonNode c : JSON.readTree(out.toString()).path("checks")) {
+        if (c.path("name").asText().equals("compose project")) {
+          project = c;
+        }
+      }
+      assertThat(project).as("a compose project check for " + given).isNotNull();
+      assertThat(project.path("status").asText()).isEqualTo("FAIL");
+      assertThat(project.toString()).contains(given.toString());
+    }
+  }
+
   private static void answerOnce(ServerSocketChannel server, String answer) {
     try (SocketChannel c = server.accept()) {
       ByteBuffer in = ByteBuffer.allocate(4096);
