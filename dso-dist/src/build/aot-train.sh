@@ -26,12 +26,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$DSO_DIST/bin/jvm-options"
 DSO_NO_AOT=1 dso_jvm_options
 # An empty home and runtime dir, and a socket nobody listens on: the client commands take their
-# "no agent, no vault" paths and nothing of this machine's is read or changed.
+# "no agent" paths, the vault commands work on a throwaway vault made for the run, and nothing of
+# this machine's is read or changed.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 log="$DSO_DIST/lib/dso.aot.log"
 start=$(date +%s)
-if (cd "$scratch" && HOME="$scratch" XDG_RUNTIME_DIR="$scratch" DSO_SOCKET="$scratch/none.sock" DOCKER_CONFIG="$scratch/docker" \
+if (cd "$scratch" && unset DSO_MASTER_KEY && HOME="$scratch" DSO_HOME="$scratch/.dso" XDG_RUNTIME_DIR="$scratch" DSO_SOCKET="$scratch/none.sock" DOCKER_CONFIG="$scratch/docker" \
     DOCKER_HOST="unix://$scratch/none-docker.sock" \
     timeout 300 "$DSO_JAVA" "${DSO_JVM_FLAGS[@]}" "-XX:AOTCacheOutput=$cache" -Ddso.home="$DSO_DIST" -cp "$DSO_CP" \
       io.dso.cli.AotTraining "$DSO_DIST"/examples/*/dso.yaml) </dev/null >"$log" 2>&1 && [ -s "$cache" ]; then

@@ -9,8 +9,9 @@ import picocli.CommandLine;
 
 /**
  * The training run of the AOT cache built at package time: runs the one-shot commands the way
- * users do (help of every command, version, validate, the agent-less paths of the client commands)
- * so that the JVM records the classes they load. Never starts the agent or touches Docker.
+ * users do (help of every command, version, validate, the agent-less paths of the client commands,
+ * the vault commands on a throwaway vault in the run's empty home) so that the JVM records the
+ * classes they load. Never starts the agent or touches Docker.
  */
 public final class AotTraining {
   /**
@@ -26,6 +27,12 @@ public final class AotTraining {
       List.of("status"),
       List.of("status", "--json"),
       List.of("secret", "get", "dso-aot-training/none"),
+      // then the paths that open a vault (a throwaway one in the run's empty home): key derivation
+      // and decryption are most of what `secret get` costs
+      List.of("init"),
+      List.of("secret", "set", "dso-aot-training/value", "--value", "training"),
+      List.of("secret", "get", "dso-aot-training/value"),
+      List.of("secret", "get", "dso-aot-training/value", "--json"),
       List.of("secret", "list"),
       List.of("fetch", "dso-aot-training/none"));
 
