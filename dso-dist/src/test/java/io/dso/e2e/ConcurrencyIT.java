@@ -135,6 +135,17 @@ class ConcurrencyIT {
       for (String n : names) {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> "v0".equals(docker.execEnv(n).get("DB_PASSWORD")));
       }
+      // The first injections' own container events (rename, start) each ask for a check of that
+      // container; one still running when the change lands holds its name, so the change's
+      // rotation of it queues behind and a later name goes first. Let them settle: no new
+      // rotation record for 3 s.
+      int[] seen = {-1};
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+        int now = rotations(agent).size();
+        boolean quiet = now == seen[0];
+        seen[0] = now;
+        return quiet;
+      });
       int before = rotations(agent).size();
 
       change(apiPort, "shared-1");
